@@ -1,0 +1,46 @@
+# hedgekit developer tasks. `make demo` and `make test` are the README's two commands.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+# ape-vyper finds `vyper` on PATH; ape-foundry finds `anvil` there.
+export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test lint bench clean
+
+setup: $(VENV)/.installed node_modules/.installed .build/__local__.json
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "hedgekit needs Python >= 3.11"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.build/__local__.json: $(wildcard contracts/*.vy) $(VENV)/.installed ape-config.yaml
+	$(BIN)/ape compile
+	touch $@
+
+# The main job on the local mainnet replica: start it (cached after the first build) and
+# print its contracts, pools and feeds. It keeps running: `hedgekit replica down` stops it.
+demo: setup
+	$(BIN)/hedgekit replica up
+
+# The whole test suite. pytest's "no tests collected" (exit 5) counts as a failure.
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+lint: setup
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) node_modules .build .cache

@@ -1,0 +1,5 @@
+"""``python -m hedgekit`` runs the CLI."""
+
+from hedgekit.cli import main
+
+main()
