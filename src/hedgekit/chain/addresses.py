@@ -48,3 +48,14 @@ WETH_USDC_V3_005: Final = "0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640"
 WETH_USDC_V3_030: Final = "0x8ad599c3A0ff1De082011EFDDc58f1908eb6e6D8"
 WBTC_WETH_V3_030: Final = "0xCBCdF9626bC03E24f779434178A73a0B4bad62eD"
 WETH_USDC_V2: Final = "0xB4e16d0168e52d35CaCD2c6185b44281Ec28C9Dc"
+
+# Aave v3 (Ethereum market): the addresses provider is canonical; everything else (Pool,
+# PoolConfigurator proxies, oracle, tokens) is discovered through it.
+AAVE_V3_POOL_ADDRESSES_PROVIDER: Final = "0x2f39d218133AFaB8F2B819B1066c7E434Ad94E9e"
+
+# hedgekit's own venues have no mainnet address. On the replica (and on a fork, where the
+# deployer is impersonated too) they are deployed by HEDGEKIT_DEPLOYER, an address with no
+# known key (last 20 bytes of keccak("hedgekit.replica.deployer")), at fixed nonces, so their
+# addresses are fixed: PERP_MARKET_ETH_USD = create_address(HEDGEKIT_DEPLOYER, 0), and so on.
+HEDGEKIT_DEPLOYER: Final = "0x020725dd1b6E4418012812b8889207537a81afb1"
+HEDGEKIT_NONCES: Final = {"PerpMarket ETH-USD": 0, "OptionsMarket ETH-USD": 1}
