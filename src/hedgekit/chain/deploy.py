@@ -36,18 +36,35 @@ def create2_address(deployer: str, salt: bytes, init_code_hash: bytes) -> str:
 
 
 def transact(w3: Web3, tx: TxParams, what: str) -> TxReceipt:
-    """Send ``tx`` from an unlocked (dev or impersonated) account and wait for its receipt.
+    """Simulate (gas estimate) and send ``tx`` from an unlocked (dev or impersonated) account,
+    and wait for its receipt.
 
-    Raises ChainError naming ``what`` if the transaction reverts.
+    Raises ChainError naming ``what`` if the simulation fails or the transaction reverts.
     """
     try:
+        # Re-estimate with headroom: an estimate made at one block can fall short in the next
+        # (e.g. a v2 pair writes its price accumulators only once time has passed).
+        estimate = w3.eth.estimate_gas(tx)
+        tx = {**tx, "gas": max(int(tx.get("gas", 0)), estimate * 5 // 4 + 100_000)}
         tx_hash = w3.eth.send_transaction(tx)
     except Exception as err:  # web3 raises ContractLogicError, ValueError, RPC errors
         raise ChainError(f"{what} failed: {err}") from err
     receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120)
     if receipt["status"] != 1:
-        raise ChainError(f"{what} reverted (tx {tx_hash.hex()})")
+        raise ChainError(f"{what} reverted (tx {tx_hash.hex()}, gas used {receipt['gasUsed']} "
+                         f"of {tx.get('gas')}): {_replay_reason(w3, tx, receipt)}")
     return receipt
+
+
+def _replay_reason(w3: Web3, tx: TxParams, receipt: TxReceipt) -> str:
+    """The revert reason of a mined failed transaction, by replaying it as an eth_call on the
+    state before its block."""
+    replay = {k: v for k, v in tx.items() if k in ("from", "to", "data", "value", "gas")}
+    try:
+        w3.eth.call(replay, receipt["blockNumber"] - 1)  # type: ignore[arg-type]
+    except Exception as err:  # the replay is expected to revert
+        return str(err)
+    return "no reason (the replay did not revert)"
 
 
 def deploy(

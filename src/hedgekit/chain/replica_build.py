@@ -10,6 +10,7 @@ from fractions import Fraction
 from web3 import Web3
 
 from hedgekit.chain import addresses as A
+from hedgekit.chain.aave_deploy import deploy_aave_v3
 from hedgekit.chain.artifacts import npm_artifact, project_artifact
 from hedgekit.chain.deploy import transact
 from hedgekit.chain.protocols import (
@@ -93,3 +94,5 @@ def build_replica(
     progress("seeding the v2 pair")
     seed_v2_pair(w3, operator, A.USDC, A.WETH, int(half * 10**6),
                  int(half / spec.eth_usd * 10**18))
+    progress("Aave v3: deploying, listing WETH/USDC/WBTC, seeding")
+    deploy_aave_v3(w3, operator)

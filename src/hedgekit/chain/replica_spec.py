@@ -20,7 +20,8 @@ FALLBACK_START = "2026-01-05"
 #: BTC/USD start: shared/data has no BTC series, so this is a stated assumption.
 DEFAULT_BTC_USD = Fraction(95_000)
 #: The modules whose code decides what a build produces (part of the cache key).
-BUILD_MODULES = ("artifacts", "deploy", "protocols", "seed", "replica_spec", "replica_build")
+BUILD_MODULES = ("artifacts", "deploy", "protocols", "seed", "replica_spec", "replica_build",
+                 "aave_deploy")
 
 
 @dataclass(frozen=True)
