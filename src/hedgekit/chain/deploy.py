@@ -16,6 +16,7 @@ from web3 import Web3
 from web3.types import TxParams, TxReceipt
 
 from hedgekit.chain.artifacts import Artifact
+from hedgekit.chain.rpc import rpc
 from hedgekit.errors import ChainError
 
 #: Storage slots copied by :func:`place_at`. The contracts placed this way write only fixed
@@ -49,7 +50,7 @@ def transact(w3: Web3, tx: TxParams, what: str) -> TxReceipt:
         tx_hash = w3.eth.send_transaction(tx)
     except Exception as err:  # web3 raises ContractLogicError, ValueError, RPC errors
         raise ChainError(f"{what} failed: {err}") from err
-    receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120)
+    receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120, poll_latency=0.01)
     if receipt["status"] != 1:
         raise ChainError(f"{what} reverted (tx {tx_hash.hex()}, gas used {receipt['gasUsed']} "
                          f"of {tx.get('gas')}): {_replay_reason(w3, tx, receipt)}")
@@ -86,10 +87,8 @@ def deploy(
 
 def impersonate(w3: Web3, account: str, ether: int = 10) -> None:
     """Let ``account`` send transactions without its key (anvil) and give it ``ether`` ETH."""
-    w3.provider.make_request("anvil_impersonateAccount", [account])  # type: ignore[arg-type]
-    w3.provider.make_request(  # type: ignore[arg-type]
-        "anvil_setBalance", [account, hex(ether * 10**18)]
-    )
+    rpc(w3, "anvil_impersonateAccount", account)
+    rpc(w3, "anvil_setBalance", account, hex(ether * 10**18))
 
 
 def deploy_at_nonce(
@@ -102,7 +101,7 @@ def deploy_at_nonce(
 ) -> str:
     """Deploy from an impersonated ``deployer`` whose nonce is set to ``nonce`` first, so the
     contract lands at ``create_address(deployer, nonce)`` with its immutables computed there."""
-    w3.provider.make_request("anvil_setNonce", [deployer, hex(nonce)])  # type: ignore[arg-type]
+    rpc(w3, "anvil_setNonce", deployer, hex(nonce))
     address = deploy(w3, deployer, artifact, *args, libraries=libraries)
     expected = create_address(deployer, nonce)
     if address != expected:
@@ -117,10 +116,8 @@ def place_at(w3: Web3, source: str, target: str) -> None:
     code = w3.eth.get_code(source)  # type: ignore[arg-type]
     if not code:
         raise ChainError(f"no code at {source} to place at {target}")
-    w3.provider.make_request("anvil_setCode", [target, "0x" + code.hex()])  # type: ignore[arg-type]
+    rpc(w3, "anvil_setCode", target, "0x" + code.hex())
     for slot in range(PLACED_STORAGE_SLOTS):
         value = w3.eth.get_storage_at(source, slot)  # type: ignore[arg-type]
         if any(value):
-            w3.provider.make_request(  # type: ignore[arg-type]
-                "anvil_setStorageAt", [target, hex(slot), "0x" + value.hex()]
-            )
+            rpc(w3, "anvil_setStorageAt", target, hex(slot), "0x" + value.hex())

@@ -21,6 +21,7 @@ from hedgekit.chain.artifacts import npm_artifact, project_artifact
 from hedgekit.chain.deploy import transact
 from hedgekit.chain.replica_build import operator_of
 from hedgekit.chain.seed import sqrt_price_x96
+from hedgekit.chain.rpc import rpc
 from hedgekit.errors import ChainError, InputError
 
 FEED_DECIMALS = 8
@@ -181,8 +182,8 @@ class MarketDriver:
         if seconds < 0 or blocks < 1:
             raise InputError("advance needs seconds >= 0 and blocks >= 1")
         interval = seconds // blocks
-        self.w3.provider.make_request("evm_increaseTime", [seconds - interval * (blocks - 1)])  # type: ignore[arg-type]
-        self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+        rpc(self.w3, "evm_increaseTime", seconds - interval * (blocks - 1))
+        rpc(self.w3, "evm_mine")
         if blocks > 1:
-            self.w3.provider.make_request("anvil_mine", [hex(blocks - 1), hex(interval)])  # type: ignore[arg-type]
+            rpc(self.w3, "anvil_mine", hex(blocks - 1), hex(interval))
         return int(self.w3.eth.get_block("latest")["timestamp"])

@@ -63,32 +63,51 @@ class Call:
                                                          list(self.args))
 
     def decode(self, data: bytes) -> tuple[Any, ...]:
-        return tuple(decode(list(self.returns), data))
+        """The decoded return values; top-level addresses come checksummed."""
+        values = decode(list(self.returns), data)
+        return tuple(to_checksum_address(v) if t == "address" else v
+                     for t, v in zip(self.returns, values, strict=True))
 
 
 def multicall(
     w3: Web3, calls: Sequence[Call], block: int | None = None
 ) -> list[tuple[Any, ...] | None]:
     """Results of ``calls`` in order, all read at ``block`` (default: the latest block number,
-    fetched once). One ``eth_call`` per MAX_CALLS_PER_BATCH calls."""
+    fetched once). One round trip: MAX_CALLS_PER_BATCH calls per ``aggregate3`` eth_call, and
+    several eth_calls go out together as one JSON-RPC batch request."""
+    if not calls:
+        return []
     if block is None:
         block = w3.eth.block_number
+    chunks = [calls[i : i + MAX_CALLS_PER_BATCH] for i in range(0, len(calls), MAX_CALLS_PER_BATCH)]
+    try:
+        if len(chunks) == 1:
+            raws = [w3.eth.call(_request(chunks[0]), block)]
+        else:
+            with w3.batch_requests() as batch:
+                for chunk in chunks:
+                    batch.add(w3.eth.call(_request(chunk), block))
+                raws = list(batch.execute())  # type: ignore[arg-type]
+    except Exception as err:  # web3 raises ContractLogicError / RPC errors
+        failing = "" if all(c.allow_failure for c in calls) else " (a call that may not fail reverted)"
+        raise ChainError(f"Multicall3 batch of {len(calls)} calls failed{failing}: {err}") from err
     results: list[tuple[Any, ...] | None] = []
-    for start in range(0, len(calls), MAX_CALLS_PER_BATCH):
-        results += _aggregate3(w3, calls[start : start + MAX_CALLS_PER_BATCH], block)
+    for chunk, raw in zip(chunks, raws, strict=True):
+        if not isinstance(raw, bytes | bytearray):
+            raise ChainError(f"Multicall3 batch failed: {raw}")
+        results += _decode(chunk, bytes(raw))
     return results
 
 
-def _aggregate3(w3: Web3, calls: Sequence[Call], block: int) -> list[tuple[Any, ...] | None]:
+def _request(calls: Sequence[Call]) -> Any:
     payload = _AGGREGATE3 + encode(
         ["(address,bool,bytes)[]"],
         [[(to_checksum_address(c.target), c.allow_failure, c.calldata()) for c in calls]],
     )
-    try:
-        raw = w3.eth.call({"to": MULTICALL3, "data": payload}, block)  # type: ignore[typeddict-item]
-    except Exception as err:  # web3 raises ContractLogicError / RPC errors
-        failing = "" if any(c.allow_failure for c in calls) else " (one of the calls reverted)"
-        raise ChainError(f"Multicall3 batch of {len(calls)} calls failed{failing}: {err}") from err
+    return {"to": MULTICALL3, "data": payload}
+
+
+def _decode(calls: Sequence[Call], raw: bytes) -> list[tuple[Any, ...] | None]:
     (answers,) = decode(["(bool,bytes)[]"], raw)
     out: list[tuple[Any, ...] | None] = []
     for call, (success, data) in zip(calls, answers, strict=True):
@@ -96,7 +115,7 @@ def _aggregate3(w3: Web3, calls: Sequence[Call], block: int) -> list[tuple[Any, 
             try:
                 out.append(call.decode(data))
                 continue
-            except DecodingError as err:
+            except (DecodingError, OverflowError, ValueError) as err:
                 if not call.allow_failure:
                     raise ChainError(
                         f"{call.signature} on {call.target} returned no {call.returns}"

@@ -22,6 +22,7 @@ from hedgekit.chain.connection import connect
 from hedgekit.chain.paths import cache_dir
 from hedgekit.chain.replica_build import build_replica, operator_of
 from hedgekit.chain.replica_spec import ReplicaSpec, cache_key, default_spec
+from hedgekit.chain.rpc import rpc
 from hedgekit.errors import ChainError
 
 DEFAULT_PORT = 8545
@@ -53,11 +54,9 @@ def _pid_path(port: int) -> Path:
 
 def dump_state(w3: Web3, path: Path) -> None:
     """Write the chain's full state (``anvil_dumpState``, un-gzipped JSON) to ``path``."""
-    reply = w3.provider.make_request("anvil_dumpState", [])  # type: ignore[arg-type]
-    if "result" not in reply:
-        raise ChainError(f"anvil_dumpState failed: {reply.get('error')}")
+    dumped = rpc(w3, "anvil_dumpState")
     tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(gzip.decompress(bytes.fromhex(reply["result"].removeprefix("0x"))))
+    tmp.write_bytes(gzip.decompress(bytes.fromhex(dumped.removeprefix("0x"))))
     tmp.replace(path)
 
 
@@ -89,7 +88,7 @@ def start_replica(
         # A loaded dump keeps its blocks but not anvil's clock offset: continue the chain's
         # own time rather than jumping to the wall clock.
         last = int(w3.eth.get_block("latest")["timestamp"])
-        w3.provider.make_request("evm_setTime", [last + 1])  # type: ignore[arg-type]
+        rpc(w3, "evm_setTime", last + 1)
         built = False
     else:
         progress("building the replica (cached for later starts)")
@@ -116,7 +115,7 @@ def up(port: int = DEFAULT_PORT, *, rebuild: bool = False,
         if not is_replica(w3):
             raise ChainError(f"a node on port {port} is not a hedgekit replica; stop it first")
         record = _read_pid(port)
-        return Replica(url, w3, operator_of(w3), None, record.get("key", "?") if record else "?")
+        return Replica(url, w3, operator_of(w3), None, str(record["key"]) if record else "?")
     replica = start_replica(port, rebuild=rebuild, progress=progress)
     assert replica.process is not None  # start_replica always starts one
     _pid_path(port).write_text(json.dumps(

@@ -35,7 +35,7 @@ class ReplicaSpec:
     start_time: int
     rng_seed: int = 20260105
     #: positions seeded in each v3 pool (plus one full-range position each)
-    positions_weth_usdc_005: int = 700
+    positions_weth_usdc_005: int = 1400
     positions_weth_usdc_030: int = 150
     positions_wbtc_weth_030: int = 60
     #: USD depth of each pool

@@ -1,9 +1,9 @@
 """Seed the replica's pools with a realistic liquidity distribution.
 
-Each v3 pool gets many positions whose ranges are log-uniform in width (from a few tick
-spacings to ~±100% in price) and whose centres scatter around the start price, plus one
-full-range position, so liquidity is deep near the price and thins out away from it, and the
-pool holds hundreds of initialized ticks. Positions are minted through the real
+Each v3 pool gets many positions whose ranges are log-uniform in width (from two tick
+spacings to ~±100% in price); half are centred near the start price (active LPs), half on
+past prices (stale ranges), plus one full-range position. Liquidity is deep near the price and
+thins out away from it, and the WETH/USDC 0.05% pool holds over 1,000 initialized ticks. Positions are minted through the real
 NonfungiblePositionManager, many per transaction (its ``multicall``).
 """
 
@@ -24,6 +24,10 @@ MIN_TICK, MAX_TICK = -887272, 887272
 #: Mints per NonfungiblePositionManager.multicall transaction (each ~0.3-0.5M gas).
 MINTS_PER_TX = 60
 DEADLINE = 2**64
+#: Share of positions centred on the start price; the rest centre on past prices, spread with
+#: this standard deviation in ticks (3000 ticks: about 35% in price).
+ACTIVE_SHARE = 0.5
+PAST_PRICE_SPREAD_TICKS = 3000
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,9 @@ def _ranges(seed: PoolSeed, rng: random.Random, tick: int) -> list[tuple[int, in
     out = []
     for _ in range(seed.positions):
         width = math.exp(rng.uniform(math.log(2 * spacing), math.log(14_000)))
-        centre = tick + rng.gauss(0.0, width / 3)
+        # half the LPs are active (ranges around today's price), half opened at past prices
+        spread = width / 3 if rng.random() < ACTIVE_SHARE else PAST_PRICE_SPREAD_TICKS
+        centre = tick + rng.gauss(0.0, spread)
         lower = math.floor((centre - width / 2) / spacing) * spacing
         upper = lower + max(1, round(width / spacing)) * spacing
         weight = Fraction(rng.lognormvariate(0.0, 0.6)).limit_denominator(10**6)
