@@ -36,7 +36,7 @@ def snapshot(w3: Web3) -> Iterator[None]:
         w3.provider.make_request("evm_revert", [sid])
 
 
-def _erc20(w3: Web3, token: str):  # noqa: ANN202
+def _erc20(w3: Web3, token: str):
     return w3.eth.contract(address=token, abi=project_artifact("Token").abi)
 
 
@@ -59,7 +59,7 @@ swaps = st.tuples(st.sampled_from([500, 3000]), st.booleans(), st.booleans(),
 @CHAIN
 @given(case=swaps, mantissa=st.integers(min_value=1, max_value=9))
 def test_swap_simulator__equals_quoter_v2_and_the_real_swap(
-    w3: Web3, actors, fund, case, mantissa: int  # noqa: ANN001
+    w3: Web3, actors, fund, case, mantissa: int
 ) -> None:
     fee, zero_for_one, exact_in, exponent = case
     pool = POOLS[fee]
@@ -120,7 +120,7 @@ def _mint(w3: Web3, owner: str, lower: int, upper: int, amount0: int, amount1: i
 @given(position=ranges, usdc=st.integers(min_value=1, max_value=10**13),
        weth=st.integers(min_value=1, max_value=10**22))
 def test_liquidity_math__equals_what_position_manager_mint_consumes(
-    w3: Web3, actors, fund, position, usdc: int, weth: int  # noqa: ANN001
+    w3: Web3, actors, fund, position, usdc: int, weth: int
 ) -> None:
     with snapshot(w3):
         (state,) = read_pool_states(w3, [A.WETH_USDC_V3_005], with_ticks=False)
@@ -147,7 +147,7 @@ def test_liquidity_math__equals_what_position_manager_mint_consumes(
 @given(width=st.integers(min_value=1, max_value=60), trades=st.integers(min_value=1, max_value=6),
        size=st.integers(min_value=10**9, max_value=3 * 10**12))
 def test_predicted_fees__equal_what_collect_pays(
-    w3: Web3, actors, fund, width: int, trades: int, size: int  # noqa: ANN001
+    w3: Web3, actors, fund, width: int, trades: int, size: int
 ) -> None:
     with snapshot(w3):
         (state,) = read_pool_states(w3, [A.WETH_USDC_V3_005], with_ticks=False)

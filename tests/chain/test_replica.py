@@ -3,9 +3,9 @@ swaps through the real router, and the market driver."""
 
 from __future__ import annotations
 
+import pytest
 from eth_abi import encode
 from eth_utils import keccak
-import pytest
 from web3 import Web3
 from web3.exceptions import ContractLogicError
 
@@ -24,7 +24,7 @@ V3_POOLS = [
 ]
 
 
-def _contract(w3: Web3, address: str, name: str):  # noqa: ANN202
+def _contract(w3: Web3, address: str, name: str):
     try:
         abi = project_artifact(name).abi
     except Exception:
@@ -72,14 +72,14 @@ def test_v2_pair_address__equals_create2_and_mainnet(w3: Web3) -> None:
 
 
 @pytest.mark.parametrize("spec", TOKENS, ids=lambda t: t.symbol)
-def test_token__has_mainnet_metadata(w3: Web3, spec) -> None:  # noqa: ANN001
+def test_token__has_mainnet_metadata(w3: Web3, spec) -> None:
     token = _contract(w3, spec.address, "Token")
     assert token.functions.name().call() == spec.name
     assert token.functions.symbol().call() == spec.symbol
     assert token.functions.decimals().call() == spec.decimals
 
 
-def test_weth9__is_the_real_wrapped_ether(w3: Web3, actors) -> None:  # noqa: ANN001
+def test_weth9__is_the_real_wrapped_ether(w3: Web3, actors) -> None:
     weth = _contract(w3, A.WETH, "WETH9")
     assert (weth.functions.name().call(), weth.functions.symbol().call()) == ("Wrapped Ether",
                                                                                "WETH")
@@ -101,13 +101,13 @@ def test_eth_usd_feed__answers_the_start_price_with_round_data(w3: Web3) -> None
 
 
 @pytest.mark.parametrize("spec", FEEDS, ids=lambda f: f.description)
-def test_feed_update__by_non_operator__reverts(w3: Web3, actors, spec) -> None:  # noqa: ANN001
+def test_feed_update__by_non_operator__reverts(w3: Web3, actors, spec) -> None:
     feed = _contract(w3, spec.address, "PriceFeed")
     with pytest.raises(ContractLogicError, match="feed: not operator"):
         feed.functions.update(1).call({"from": actors.attacker})
 
 
-def test_feed_update__by_operator__opens_a_new_round(w3: Web3, actors) -> None:  # noqa: ANN001
+def test_feed_update__by_operator__opens_a_new_round(w3: Web3, actors) -> None:
     feed = _contract(w3, A.ETH_USD_FEED, "PriceFeed")
     transact(w3, feed.functions.update(2_000 * 10**8).build_transaction(
         {"from": actors.operator}), "update")
@@ -127,7 +127,7 @@ def test_pools__start_at_the_price_from_shared_data(w3: Web3) -> None:
     assert abs(tick - expected) <= 1
 
 
-def test_swap_through_real_swap_router__moves_slot0(w3: Web3, actors, fund) -> None:  # noqa: ANN001
+def test_swap_through_real_swap_router__moves_slot0(w3: Web3, actors, fund) -> None:
     fund(A.WETH, actors.trader, 100 * 10**18)
     weth = _contract(w3, A.WETH, "WETH9")
     transact(w3, weth.functions.approve(A.SWAP_ROUTER, 2**256 - 1).build_transaction(

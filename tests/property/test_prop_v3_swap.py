@@ -36,7 +36,8 @@ def pools(draw: st.DrawFn) -> tuple[PoolState, list[Position]]:
         positions.append((lower * spacing, upper * spacing, liquidity))
     ticks = sorted({t for p in positions for t in p[:2]})
     if draw(st.booleans()):
-        tick = draw(st.sampled_from(ticks))  # start exactly on an initialized tick
+        # start exactly on an initialized tick (below MAX_TICK: a pool price is < MAX_SQRT_RATIO)
+        tick = draw(st.sampled_from([t for t in ticks if t < MAX_TICK]))
         sqrt_price = get_sqrt_ratio_at_tick(tick)
     else:
         tick = draw(st.integers(max(low * spacing, MIN_TICK), min(high * spacing, MAX_TICK - 1)))

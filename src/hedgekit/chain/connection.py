@@ -9,7 +9,7 @@ from hedgekit.errors import ChainError
 
 def connect(url: str, timeout: float = 60.0) -> Web3:
     """A Web3 on ``url`` that has answered ``eth_chainId``; ChainError if nothing answers."""
-    w3 = Web3(HTTPProvider(url, request_kwargs={"timeout": timeout}))
+    w3 = Web3(HTTPProvider(url, request_kwargs={"timeout": timeout}, cache_allowed_requests=True))
     try:
         w3.eth.chain_id  # noqa: B018  (the request is the check)
     except Exception as err:  # requests/web3 raise many types for a dead node

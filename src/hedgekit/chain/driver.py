@@ -20,8 +20,8 @@ from hedgekit.chain import addresses as A
 from hedgekit.chain.artifacts import npm_artifact, project_artifact
 from hedgekit.chain.deploy import transact
 from hedgekit.chain.replica_build import operator_of
-from hedgekit.chain.seed import sqrt_price_x96
 from hedgekit.chain.rpc import rpc
+from hedgekit.chain.seed import sqrt_price_x96
 from hedgekit.errors import ChainError, InputError
 
 FEED_DECIMALS = 8

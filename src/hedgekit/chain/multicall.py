@@ -16,7 +16,10 @@ from typing import Any
 
 from eth_abi import decode, encode
 from eth_abi.exceptions import DecodingError
-from eth_utils import keccak, to_checksum_address
+from functools import lru_cache
+
+from cchecksum import to_checksum_address
+from eth_utils import keccak
 from web3 import Web3
 
 from hedgekit.chain.addresses import MULTICALL3
@@ -25,6 +28,12 @@ from hedgekit.errors import ChainError
 _AGGREGATE3 = keccak(text="aggregate3((address,bool,bytes)[])")[:4]
 #: Calls per aggregate3 request; larger batches are split into several requests.
 MAX_CALLS_PER_BATCH = 2_000
+
+
+@lru_cache(maxsize=1024)
+def _signature(signature: str) -> tuple[bytes, list[str]]:
+    """(4-byte selector, input types) of a function signature (cached: signatures repeat)."""
+    return keccak(text=signature)[:4], _input_types(signature)
 
 
 def _input_types(signature: str) -> list[str]:
@@ -44,6 +53,11 @@ def _input_types(signature: str) -> list[str]:
     return types
 
 
+@lru_cache(maxsize=4096)
+def _checksum(address: str) -> str:
+    return str(to_checksum_address(address))
+
+
 @dataclass(frozen=True)
 class Call:
     """One view call: ``target.signature(*args)`` returning ``returns`` (eth-abi type strings).
@@ -59,13 +73,13 @@ class Call:
     allow_failure: bool = False
 
     def calldata(self) -> bytes:
-        return keccak(text=self.signature)[:4] + encode(_input_types(self.signature),
-                                                         list(self.args))
+        selector, types = _signature(self.signature)
+        return selector + encode(types, list(self.args)) if types else selector
 
     def decode(self, data: bytes) -> tuple[Any, ...]:
         """The decoded return values; top-level addresses come checksummed."""
         values = decode(list(self.returns), data)
-        return tuple(to_checksum_address(v) if t == "address" else v
+        return tuple(_checksum(v) if t == "address" else v
                      for t, v in zip(self.returns, values, strict=True))
 
 
@@ -89,7 +103,8 @@ def multicall(
                     batch.add(w3.eth.call(_request(chunk), block))
                 raws = list(batch.execute())  # type: ignore[arg-type]
     except Exception as err:  # web3 raises ContractLogicError / RPC errors
-        failing = "" if all(c.allow_failure for c in calls) else " (a call that may not fail reverted)"
+        strict = not all(c.allow_failure for c in calls)
+        failing = " (a call that may not fail reverted)" if strict else ""
         raise ChainError(f"Multicall3 batch of {len(calls)} calls failed{failing}: {err}") from err
     results: list[tuple[Any, ...] | None] = []
     for chunk, raw in zip(chunks, raws, strict=True):
@@ -102,7 +117,7 @@ def multicall(
 def _request(calls: Sequence[Call]) -> Any:
     payload = _AGGREGATE3 + encode(
         ["(address,bool,bytes)[]"],
-        [[(to_checksum_address(c.target), c.allow_failure, c.calldata()) for c in calls]],
+        [[(_checksum(c.target), c.allow_failure, c.calldata()) for c in calls]],
     )
     return {"to": MULTICALL3, "data": payload}
 

@@ -3,7 +3,8 @@
 Each v3 pool gets many positions whose ranges are log-uniform in width (from two tick
 spacings to ~±100% in price); half are centred near the start price (active LPs), half on
 past prices (stale ranges), plus one full-range position. Liquidity is deep near the price and
-thins out away from it, and the WETH/USDC 0.05% pool holds over 1,000 initialized ticks. Positions are minted through the real
+thins out away from it, and the WETH/USDC 0.05% pool holds over 1,000 initialized ticks.
+Positions are minted through the real
 NonfungiblePositionManager, many per transaction (its ``multicall``).
 """
 

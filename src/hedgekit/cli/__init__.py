@@ -11,6 +11,7 @@ import sys
 import click
 
 from hedgekit import __version__
+from hedgekit.cli.pools import pools, positions
 from hedgekit.cli.replica import replica
 from hedgekit.errors import HedgekitError
 
@@ -22,6 +23,8 @@ def cli() -> None:
 
 
 cli.add_command(replica)
+cli.add_command(pools)
+cli.add_command(positions)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -69,8 +69,9 @@ def _print_status(snapshot: ChainStatus) -> None:
     pools = Table("pool", "address", "price", "tick", "liquidity", title="pools")
     for pool in snapshot.pools:
         price = pool.get("price")
+        depth = pool.get("liquidity", pool.get("reserve0", ""))
         pools.add_row(pool["name"], pool["address"], f"{price:,.4f}" if price else "no pool",
-                      str(pool.get("tick", "")), str(pool.get("liquidity", pool.get("reserve0", ""))))
+                      str(pool.get("tick", "")), str(depth))
     console.print(pools)
     feeds = Table("feed", "address", "answer", "round", title="feeds")
     for feed in snapshot.feeds:

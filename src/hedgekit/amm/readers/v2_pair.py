@@ -52,7 +52,8 @@ def read_v2_pairs(w3: Web3, pairs: Sequence[str], owner: str | None = None,
     addresses = [require_address(p, "pair") for p in pairs]
     holder = require_address(owner, "owner") if owner else Address(ZERO)
     block = w3.eth.block_number if block is None else block
-    calls = [Call(p, sig, (), types, allow_failure=True) for p in addresses for sig, types in _FIELDS]
+    calls = [Call(p, sig, (), types, allow_failure=True)
+             for p in addresses for sig, types in _FIELDS]
     calls += [Call(p, "balanceOf(address)", (holder,), ("uint256",), allow_failure=True)
               for p in addresses]
     calls.append(Call(UNISWAP_V2_FACTORY, "feeTo()", (), ("address",), allow_failure=True))

@@ -12,7 +12,7 @@ So the tick map of a pool whose spacing is known costs exactly 2 round trips
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from web3 import Web3
@@ -104,15 +104,19 @@ def read_tick_maps(w3: Web3, pools: Sequence[tuple[str, int]],
 
 
 def read_pool_states(w3: Web3, pools: Sequence[str], block: int | None = None,
-                     with_ticks: bool = True) -> list[PoolState]:
-    """Full ``PoolState`` of each pool at one block (default: latest): 3 round trips with
-    ``with_ticks`` (the default), 2 without (then ``ticks`` is empty: enough for prices and
-    liquidity at the current tick, not for swaps across ticks).
+                     with_ticks: bool = True,
+                     decimals: Mapping[str, int] | None = None) -> list[PoolState]:
+    """Full ``PoolState`` of each pool at one block (default: latest).
+
+    Round trips: 3 with ``with_ticks`` (the default), 2 without (then ``ticks`` is empty: enough
+    for prices and liquidity at the current tick, not for swaps across ticks), and 1 without
+    ticks when ``decimals`` already knows every token's decimals (they never change).
 
     InputError for a malformed address, an address without code, or a contract that is not a
     Uniswap v3 pool.
     """
     addresses = [require_address(p, "pool") for p in pools]
+    known = {require_address(t, "token"): d for t, d in (decimals or {}).items()}
     block = w3.eth.block_number if block is None else block
     calls = [Call(p, sig, (), types, allow_failure=True)
              for p in addresses for sig, types in POOL_FIELDS]
@@ -124,26 +128,30 @@ def read_pool_states(w3: Web3, pools: Sequence[str], block: int | None = None,
         require_contracts(w3, broken, "pool", block)
         raise InputError(f"{broken[0]} is not a Uniswap v3 pool (its pool getters fail)")
     tokens = list(dict.fromkeys(t for row in rows for t in (row[4][0], row[5][0])))  # type: ignore[index]
+    unknown = [t for t in tokens if t not in known]
     spaced = [(p, int(row[3][0])) for p, row in zip(addresses, rows, strict=True)]  # type: ignore[index]
-    second = token_calls(tokens)
+    second = token_calls(unknown)
     if with_ticks:
         second += [c for pool, s in spaced for c in _bitmap_calls(pool, s)]
     answers2 = multicall(w3, second, block=block)
-    infos = tokens_from(tokens, answers2[: 2 * len(tokens)])
+    infos = tokens_from(unknown, answers2[: 2 * len(unknown)])
+    found = {t: info.decimals for t, info in infos.items()}
     maps: list[TickMap | None] = [None] * len(addresses)
     if with_ticks:
-        words, start = [], 2 * len(tokens)
+        words, start = [], 2 * len(unknown)
         for _, spacing in spaced:
             count = len(bitmap_words(spacing))
             words.append(answers2[start : start + count])
             start += count
         maps = list(_tick_maps(w3, spaced, words, block))
-    return [_pool_state(p, row, infos, tick_map, block)
+    token_decimals = known | found
+    return [_pool_state(p, row, token_decimals, tick_map, block)
             for p, row, tick_map in zip(addresses, rows, maps, strict=True)]
 
 
-def _pool_state(pool: Address, row: Sequence[tuple[object, ...] | None], infos: dict,  # type: ignore[type-arg]
-                tick_map: TickMap | None, block: int) -> PoolState:
+def _pool_state(pool: Address, row: Sequence[tuple[object, ...] | None],
+                decimals: Mapping[Address, int], tick_map: TickMap | None,
+                block: int) -> PoolState:
     slot0, liquidity, fee, spacing, token0, token1, growth0, growth1 = (r[0] if r and len(r) == 1
                                                                        else r for r in row)
     assert isinstance(slot0, tuple)
@@ -164,6 +172,6 @@ def _pool_state(pool: Address, row: Sequence[tuple[object, ...] | None], infos: 
         block_number=BlockNumber(block),
         token0=t0,
         token1=t1,
-        decimals0=infos[t0].decimals,
-        decimals1=infos[t1].decimals,
+        decimals0=decimals[t0],
+        decimals1=decimals[t1],
     )
