@@ -25,10 +25,11 @@ node_modules/.installed: package.json package-lock.json
 	$(BIN)/ape compile
 	touch $@
 
-# The main job on the local mainnet replica: start it (cached after the first build) and
-# print its contracts, pools and feeds. It keeps running: `hedgekit replica down` stops it.
+# The main job on the local mainnet replica: start it (cached after the first build), give a
+# test account an LP position on WETH/USDC 0.05% and hedge it, printing before and after.
+# The replica keeps running: `.venv/bin/hedgekit replica down` stops it.
 demo: setup
-	$(BIN)/hedgekit replica up
+	$(BIN)/hedgekit demo
 
 # The whole test suite. pytest's "no tests collected" (exit 5) counts as a failure.
 test: setup

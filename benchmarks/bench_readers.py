@@ -18,15 +18,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from rpc_counter import counting_web3  # noqa: E402
-from web3 import Web3  # noqa: E402
+from web3 import Web3
 
-from hedgekit.amm.readers import read_pool_states, read_tick_maps  # noqa: E402
-from hedgekit.amm.readers.v3_pool import POOL_FIELDS, bitmap_words  # noqa: E402
-from hedgekit.chain import addresses as A  # noqa: E402
-from hedgekit.chain.artifacts import npm_artifact, project_artifact  # noqa: E402
-from hedgekit.chain.deploy import deploy, transact  # noqa: E402
-from hedgekit.chain.replica import start_replica  # noqa: E402
+from hedgekit.amm.readers import read_pool_states, read_tick_maps
+from hedgekit.amm.readers.v3_pool import POOL_FIELDS, bitmap_words
+from hedgekit.chain import addresses as A
+from hedgekit.chain.artifacts import npm_artifact, project_artifact
+from hedgekit.chain.deploy import deploy, transact
+from hedgekit.chain.replica import start_replica
+from rpc_counter import counting_web3
 
 FEES = (100, 500, 3000, 10_000)
 
@@ -72,7 +72,7 @@ def plain_tick_walk(w3: Web3, pool: str, spacing: int, block: int) -> int:
     return found
 
 
-def timed(provider, fn, *args):  # noqa: ANN001, ANN201
+def timed(provider, fn, *args):
     start_trips = provider.round_trips
     start = time.perf_counter()
     result = fn(*args)

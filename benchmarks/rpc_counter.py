@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from web3 import HTTPProvider, Web3
+from web3.types import RPCEndpoint
 
 
 class CountingProvider(HTTPProvider):
@@ -23,5 +24,6 @@ class CountingProvider(HTTPProvider):
 
 
 def counting_web3(url: str) -> tuple[Web3, CountingProvider]:
-    provider = CountingProvider(url, request_kwargs={"timeout": 120}, cache_allowed_requests=True)
+    provider = CountingProvider(url, request_kwargs={"timeout": 120}, cache_allowed_requests=True,
+                                cacheable_requests={RPCEndpoint("eth_chainId")})
     return Web3(provider), provider

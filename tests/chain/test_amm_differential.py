@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from web3 import Web3
 from web3.logs import DISCARD
@@ -72,6 +72,8 @@ def test_swap_simulator__equals_quoter_v2_and_the_real_swap(
     with snapshot(w3):
         (state,) = read_pool_states(w3, [pool])
         result = swap(state, zero_for_one, amount if exact_in else -amount)
+        # an exact output the pool's liquidity cannot fill reverts in the quoter and router
+        assume(exact_in or result.amount_out == amount)
         quoter = w3.eth.contract(address=A.QUOTER_V2, abi=npm_artifact("QuoterV2").abi)
         router = w3.eth.contract(address=A.SWAP_ROUTER, abi=npm_artifact("SwapRouter").abi)
         fund(token_in, actors.trader, 10**30 if token_in == A.USDC else 30_000 * 10**18)

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from cchecksum import to_checksum_address
 from eth_abi import decode, encode
 from eth_abi.exceptions import DecodingError
-from functools import lru_cache
-
-from cchecksum import to_checksum_address
 from eth_utils import keccak
 from web3 import Web3
 

@@ -13,6 +13,7 @@ from hedgekit.chain import addresses as A
 from hedgekit.chain.aave_deploy import deploy_aave_v3
 from hedgekit.chain.artifacts import npm_artifact, project_artifact
 from hedgekit.chain.deploy import transact
+from hedgekit.chain.perp_deploy import deploy_perp_market
 from hedgekit.chain.protocols import (
     deploy_feeds,
     deploy_multicall3,
@@ -96,3 +97,5 @@ def build_replica(
                  int(half / spec.eth_usd * 10**18))
     progress("Aave v3: deploying, listing WETH/USDC/WBTC, seeding")
     deploy_aave_v3(w3, operator)
+    progress("PerpMarket ETH-USD: deploying, configuring, funding")
+    deploy_perp_market(w3, operator)

@@ -11,6 +11,8 @@ import sys
 import click
 
 from hedgekit import __version__
+from hedgekit.cli.demo import demo
+from hedgekit.cli.hedge import hedge
 from hedgekit.cli.pools import pools, positions
 from hedgekit.cli.replica import replica
 from hedgekit.errors import HedgekitError
@@ -25,6 +27,8 @@ def cli() -> None:
 cli.add_command(replica)
 cli.add_command(pools)
 cli.add_command(positions)
+cli.add_command(hedge)
+cli.add_command(demo)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -55,9 +55,12 @@ def pools(addresses: tuple[str, ...], block: int | None, rpc_url: str, as_json: 
         return
     table = Table("pool", "fee", "price", "tick", "liquidity", "ticks",
                   title=f"Uniswap v3 pools at block {states[0].block_number if states else '-'}")
-    for r in rows:
-        table.add_row(r["address"], f"{r['fee'] / 10_000:g}%", f"{r['price']:,.6g}",
-                      str(r["tick"]), r["liquidity"], str(r["initialized_ticks"]))
+    for s in states:
+        invert = _usd_quoted(s.token0)
+        assert s.decimals0 is not None and s.decimals1 is not None
+        price = sqrt_price_x96_to_price(s.sqrt_price_x96, s.decimals0, s.decimals1, invert)
+        table.add_row(str(s.address), f"{s.fee / 10_000:g}%", f"{price:,.6g}", str(s.tick),
+                      str(s.liquidity), str(len(s.ticks)))
     Console().print(table)
 
 
