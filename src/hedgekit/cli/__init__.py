@@ -13,8 +13,9 @@ import click
 from hedgekit import __version__
 from hedgekit.cli.demo import demo
 from hedgekit.cli.hedge import hedge
-from hedgekit.cli.pools import pools, positions
+from hedgekit.cli.pools import pools, positions, range_preview
 from hedgekit.cli.replica import replica
+from hedgekit.cli.venues import venues
 from hedgekit.errors import HedgekitError
 
 
@@ -27,8 +28,10 @@ def cli() -> None:
 cli.add_command(replica)
 cli.add_command(pools)
 cli.add_command(positions)
+cli.add_command(range_preview)
 cli.add_command(hedge)
 cli.add_command(demo)
+cli.add_command(venues)
 
 
 def main(argv: list[str] | None = None) -> None:

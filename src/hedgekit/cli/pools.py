@@ -10,9 +10,17 @@ from rich.console import Console
 from rich.table import Table
 
 from hedgekit.amm.readers import read_pool_states, read_positions
+from hedgekit.amm.v3 import (
+    MAX_TICK,
+    MIN_TICK,
+    get_amounts_for_liquidity_delta,
+    get_liquidity_for_amounts,
+    get_sqrt_ratio_at_tick,
+)
 from hedgekit.chain import addresses as A
 from hedgekit.chain.connection import connect
 from hedgekit.cli.options import json_option, rpc_url_option
+from hedgekit.errors import InputError
 from hedgekit.units import from_base_units, sqrt_price_x96_to_price, tick_to_price
 
 
@@ -38,7 +46,7 @@ def _usd_quoted(token0: str | None) -> bool:
 def pools(addresses: tuple[str, ...], block: int | None, rpc_url: str, as_json: bool) -> None:
     """Uniswap v3 pools: price, tick, liquidity, initialized ticks (default: the replica's)."""
     states = read_pool_states(connect(rpc_url), list(addresses or DEFAULT_POOLS), block=block)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for s in states:
         assert s.decimals0 is not None and s.decimals1 is not None
         invert = _usd_quoted(s.token0)
@@ -55,12 +63,9 @@ def pools(addresses: tuple[str, ...], block: int | None, rpc_url: str, as_json: 
         return
     table = Table("pool", "fee", "price", "tick", "liquidity", "ticks",
                   title=f"Uniswap v3 pools at block {states[0].block_number if states else '-'}")
-    for s in states:
-        invert = _usd_quoted(s.token0)
-        assert s.decimals0 is not None and s.decimals1 is not None
-        price = sqrt_price_x96_to_price(s.sqrt_price_x96, s.decimals0, s.decimals1, invert)
-        table.add_row(str(s.address), f"{s.fee / 10_000:g}%", f"{price:,.6g}", str(s.tick),
-                      str(s.liquidity), str(len(s.ticks)))
+    for r in rows:
+        table.add_row(str(r["address"]), f"{r['fee'] / 10_000:g}%", f"{r['price']:,.6g}",
+                      str(r["tick"]), str(r["liquidity"]), str(r["initialized_ticks"]))
     Console().print(table)
 
 
@@ -102,3 +107,54 @@ def positions(owner: str, token_ids: tuple[int, ...], block: int | None, rpc_url
                       "yes" if r["in_range"] else "no", r["amount0"], r["amount1"], r["fees0"],
                       r["fees1"])
     Console().print(table if rows else f"{owner} holds no Uniswap v3 positions")
+
+
+@click.command("range-preview")
+@click.argument("pool")
+@click.argument("tick_lower", type=int)
+@click.argument("tick_upper", type=int)
+@click.option("--liquidity", type=int, default=None, help="Liquidity L of the range.")
+@click.option("--amount0", type=int, default=None, help="token0 to deposit (base units).")
+@click.option("--amount1", type=int, default=None, help="token1 to deposit (base units).")
+@block_option
+@rpc_url_option
+@json_option
+def range_preview(pool: str, tick_lower: int, tick_upper: int, liquidity: int | None,
+                  amount0: int | None, amount1: int | None, block: int | None, rpc_url: str,
+                  as_json: bool) -> None:
+    """What minting [TICK_LOWER, TICK_UPPER) on POOL takes now: liquidity from amounts (as the
+    position manager computes it) or amounts for a liquidity (rounded up, as the pool charges)."""
+    (state,) = read_pool_states(connect(rpc_url), [pool], block=block, with_ticks=False)
+    check_range(tick_lower, tick_upper, state.tick_spacing)
+    lower, upper = get_sqrt_ratio_at_tick(tick_lower), get_sqrt_ratio_at_tick(tick_upper)
+    if liquidity is None:
+        if amount0 is None or amount1 is None:
+            raise InputError("give --liquidity, or both --amount0 and --amount1")
+        if amount0 < 0 or amount1 < 0:
+            raise InputError("amounts must be >= 0")
+        liquidity = get_liquidity_for_amounts(state.sqrt_price_x96, lower, upper, amount0, amount1)
+    if liquidity <= 0:
+        raise InputError("liquidity must be positive (the pool reverts a zero mint)")
+    need0, need1 = get_amounts_for_liquidity_delta(state.sqrt_price_x96, state.tick, tick_lower,
+                                                   tick_upper, liquidity)
+    report = {"pool": state.address, "block": state.block_number, "tick": state.tick,
+              "tick_lower": tick_lower, "tick_upper": tick_upper, "liquidity": str(liquidity),
+              "amount0": str(need0), "amount1": str(need1)}
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+    else:
+        Console().print(f"[{tick_lower}, {tick_upper}) on {state.address} at tick {state.tick}: "
+                        f"liquidity {liquidity} takes {need0} token0 + {need1} token1 "
+                        "(base units, rounded up as the pool charges)")
+
+
+def check_range(tick_lower: int, tick_upper: int, spacing: int) -> None:
+    """InputError unless MIN_TICK <= lower < upper <= MAX_TICK, both on the pool's spacing."""
+    for name, tick in (("tick_lower", tick_lower), ("tick_upper", tick_upper)):
+        if not MIN_TICK <= tick <= MAX_TICK:
+            raise InputError(f"{name} {tick} is outside [{MIN_TICK}, {MAX_TICK}]")
+        if tick % spacing:
+            raise InputError(f"{name} {tick} is not a multiple of the pool's tick spacing "
+                             f"{spacing}")
+    if tick_lower >= tick_upper:
+        raise InputError(f"tick_lower {tick_lower} must be below tick_upper {tick_upper}")

@@ -73,7 +73,8 @@ class Portfolio:
         return position.collateral / WAD, position.debt / WAD
 
 
-def _oracle_price(w3: Web3, block: int) -> float:
+def oracle_price(w3: Web3, block: int) -> float:
+    """The Chainlink ETH/USD answer at ``block``, in USD."""
     (answer,) = multicall(w3, [Call(A.ETH_USD_FEED, "latestRoundData()", (),
                                     ("uint80", "int256", "uint256", "uint256", "uint80"))], block)
     assert answer is not None
@@ -116,5 +117,5 @@ def read_portfolio(w3: Web3, owner: str, token_ids: Sequence[int] | None = None,
         aave = None
     _, balances = read_balances(w3, holder, [Address(A.WETH), Address(A.USDC)], block)
     return Portfolio(holder, BlockNumber(block), int(header["timestamp"]),  # type: ignore[index,typeddict-item]
-                     _oracle_price(w3, block), tuple(lps), tuple(kept), perp, aave, balances,
+                     oracle_price(w3, block), tuple(lps), tuple(kept), perp, aave, balances,
                      tuple(excluded), tuple(token_ids) if token_ids is not None else None)

@@ -91,21 +91,22 @@ class Planner:
         self.aave = AaveV3(w3) if has_aave else None
 
     # -- costs -----------------------------------------------------------------------------
-    def venue_costs(self, portfolio: Portfolio, size: float, pool: PoolState) -> list[VenueCost]:
-        """Cost terms of each available venue for a short of ``size`` ETH."""
+    def venue_costs(self, block: int, price: float, size: float,
+                    pool: PoolState) -> list[VenueCost]:
+        """Cost terms of each available venue for a position of ``size`` ETH (< 0: a short)
+        at ``block``, the oracle at ``price`` USD."""
         gas_price = self.w3.eth.gas_price
-        price = portfolio.oracle_price
         out = []
         if self.perp is not None:
-            state = self.perp.market_state(portfolio.block_number)
+            state = self.perp.market_state(block)
             out.append(VenueCost("perp", state.params.taker_fee / WAD,
                                  -state.funding_rate_annual if size < 0 else
                                  state.funding_rate_annual,
                                  GAS_UNITS["perp"] * gas_price / WAD * price,
                                  f"funding {state.funding_rate_annual:+.2%}/yr"))
         if self.aave is not None and size < 0:
-            weth = self.aave.reserve(A.WETH, portfolio.block_number)
-            usdc = self.aave.reserve(A.USDC, portfolio.block_number)
+            weth = self.aave.reserve(A.WETH, block)
+            usdc = self.aave.reserve(A.USDC, block)
             collateral_per_debt = self.policy.min_health_factor / (usdc.liquidation_threshold / 1e4)
             impact = sell_impact(pool, True, _wei(abs(size)))
             out.append(VenueCost("aave", pool.fee / 1e6 + impact,
@@ -123,7 +124,7 @@ class Planner:
         hedge_delta = sum(g.delta for g in legs if g.label in ("perp", "aave"))
         (pool,) = read_pool_states(self.w3, [HEDGE_POOL], block=portfolio.block_number)
         probe = -max(abs(lp_delta), self.policy.min_band)
-        costs = self.venue_costs(portfolio, probe, pool)
+        costs = self.venue_costs(portfolio.block_number, portfolio.oracle_price, probe, pool)
         chosen = venue or self.policy.venue
         per_trade = min((c.proportional for c in costs), default=0.0)
         leverage = (portfolio.perp.leverage / WAD if portfolio.perp and portfolio.perp.leverage
