@@ -3,7 +3,7 @@ dump, built once if there is none), and an EVM snapshot reverted after every tes
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -76,3 +76,23 @@ class Funder:
 @pytest.fixture(scope="session")
 def fund(w3: Web3, actors: Actors) -> Funder:
     return Funder(w3, actors.operator)
+
+
+CliResult = tuple[int, str, str]
+
+
+@pytest.fixture()
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run the hedgekit CLI in-process: ``cli(*args) -> (exit status, stdout, stderr)``."""
+    from hedgekit.cli import main
+
+    def run(*args: str) -> CliResult:
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as done:
+            code = int(done.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -10,21 +10,10 @@ import pytest
 from hedgekit.amm.readers import read_pool_states
 from hedgekit.amm.v3 import get_amounts_for_liquidity_delta
 from hedgekit.chain import addresses as A
-from hedgekit.cli import main
 
 
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as done:
-        code = int(done.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_pools_json__equals_the_reader(w3, replica, capsys) -> None:
-    code, out, _ = _run(capsys, "pools", A.WETH_USDC_V3_005, "--rpc-url", replica.url, "--json")
+def test_pools_json__equals_the_reader(w3, replica, cli) -> None:
+    code, out, _ = cli("pools", A.WETH_USDC_V3_005, "--rpc-url", replica.url, "--json")
     (row,) = json.loads(out)
     (state,) = read_pool_states(w3, [A.WETH_USDC_V3_005])
     assert code == 0
@@ -34,10 +23,10 @@ def test_pools_json__equals_the_reader(w3, replica, capsys) -> None:
     assert 1_000 < row["price"] < 10_000  # USD per ETH, though USDC is token0
 
 
-def test_range_preview__amounts_equal_the_pool_math(w3, replica, capsys) -> None:
+def test_range_preview__amounts_equal_the_pool_math(w3, replica, cli) -> None:
     (state,) = read_pool_states(w3, [A.WETH_USDC_V3_005], with_ticks=False)
     lower, upper = (state.tick // 10 - 50) * 10, (state.tick // 10 + 50) * 10
-    code, out, _ = _run(capsys, "range-preview", A.WETH_USDC_V3_005, str(lower), str(upper),
+    code, out, _ = cli("range-preview", A.WETH_USDC_V3_005, str(lower), str(upper),
                         "--liquidity", "10000000000000", "--rpc-url", replica.url, "--json")
     report = json.loads(out)
     assert code == 0
@@ -63,7 +52,7 @@ BAD = [
 
 
 @pytest.mark.parametrize("args", BAD, ids=[" ".join(a)[:60] for a in BAD])
-def test_bad_input__one_line_and_exit_2(replica, capsys, args: tuple[str, ...]) -> None:
-    code, _, err = _run(capsys, *args, "--rpc-url", replica.url)
+def test_bad_input__one_line_and_exit_2(replica, cli, args: tuple[str, ...]) -> None:
+    code, _, err = cli(*args, "--rpc-url", replica.url)
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 1 and lines[0].startswith("error: "), err

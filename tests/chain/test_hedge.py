@@ -12,22 +12,11 @@ from web3 import Web3
 from hedgekit.chain import addresses as A
 from hedgekit.chain.demo import fund, mint_position
 from hedgekit.chain.driver import MarketDriver
-from hedgekit.cli import main
 from hedgekit.portfolio import portfolio_greeks, read_portfolio
 from hedgekit.strategy.policy import HedgePolicy
 
 POLICY = HedgePolicy()
 
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """The CLI in-process: (exit status, stdout, stderr)."""
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as done:
-        code = int(done.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture()
@@ -45,12 +34,12 @@ def _delta(w3: Web3, owner: str, token_id: int) -> float:
 @pytest.mark.parametrize("venue", ["perp", "aave"])
 def test_hedge_execute__then_move_10pct__rebalances_and_restores_delta(
     w3: Web3, replica, actors, lp_position: int, venue: str,
-    capsys: pytest.CaptureFixture[str],
+    cli,
 ) -> None:
     args = ["hedge", actors.lp, "--position", str(lp_position), "--venue", venue,
             "--rpc-url", replica.url, "--json"]
     assert _delta(w3, actors.lp, lp_position) > 40  # an unhedged LP holds ETH
-    code, out, err = run(capsys, *args, "--execute")
+    code, out, err = cli(*args, "--execute")
     assert code == 0, err
     report = json.loads(out)
     assert report["decision"]["trade"] and report["execution"] is not None
@@ -63,30 +52,30 @@ def test_hedge_execute__then_move_10pct__rebalances_and_restores_delta(
     driver.set_price("ETH", driver.feed_price(A.ETH_USD_FEED) * 11 / 10)
     moved = _delta(w3, actors.lp, lp_position)
     assert abs(moved) > POLICY.min_band  # the LP sold ETH into the rally: short now
-    code, out, err = run(capsys, *args, "--execute")
+    code, out, err = cli(*args, "--execute")
     assert code == 0, err
     assert json.loads(out)["decision"]["trade"]
     assert abs(_delta(w3, actors.lp, lp_position)) <= POLICY.min_band
 
 
 def test_hedge__within_the_band__does_nothing_and_says_why(
-    w3: Web3, replica, actors, lp_position: int, capsys: pytest.CaptureFixture[str],
+    w3: Web3, replica, actors, lp_position: int, cli,
 ) -> None:
     base = ["hedge", actors.lp, "--position", str(lp_position), "--rpc-url", replica.url]
-    assert run(capsys, *base, "--venue", "perp", "--execute")[0] == 0
+    assert cli(*base, "--venue", "perp", "--execute")[0] == 0
     nonce = w3.eth.get_transaction_count(actors.lp)
-    code, out, _ = run(capsys, *base)
+    code, out, _ = cli(*base)
     assert code == 0
     assert "no trade" in out
     assert w3.eth.get_transaction_count(actors.lp) == nonce
 
 
 def test_hedge_dry_run__sends_nothing(
-    w3: Web3, replica, actors, lp_position: int, capsys: pytest.CaptureFixture[str],
+    w3: Web3, replica, actors, lp_position: int, cli,
 ) -> None:
     nonce = w3.eth.get_transaction_count(actors.lp)
     block = w3.eth.block_number
-    code, out, _ = run(capsys, "hedge", actors.lp, "--rpc-url", replica.url, "--json")
+    code, out, _ = cli("hedge", actors.lp, "--rpc-url", replica.url, "--json")
     assert code == 0
     report = json.loads(out)
     assert report["dry_run"] and report["simulation"] and report["execution"] is None
@@ -96,12 +85,12 @@ def test_hedge_dry_run__sends_nothing(
 
 def test_hedge__slippage_bound_too_tight__stops_before_sending(
     w3: Web3, replica, actors, lp_position: int, tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    cli,
 ) -> None:
     policy = tmp_path / "tight.toml"
     policy.write_text("[hedge]\nslippage_bps = 1\nvenue = 'aave'\n")  # below the 5 bps pool fee
     nonce = w3.eth.get_transaction_count(actors.lp)
-    code, _, err = run(capsys, "hedge", actors.lp, "--policy", str(policy), "--execute",
+    code, _, err = cli("hedge", actors.lp, "--policy", str(policy), "--execute",
                        "--rpc-url", replica.url)
     assert code == 2
     assert err.strip().startswith("error: simulation of swap") and "Too little received" in err
@@ -110,10 +99,10 @@ def test_hedge__slippage_bound_too_tight__stops_before_sending(
 
 
 def test_hedge__without_usdc_for_margin__stops_with_one_line(
-    w3: Web3, replica, actors, capsys: pytest.CaptureFixture[str],
+    w3: Web3, replica, actors, cli,
 ) -> None:
     token_id = mint_position(w3, actors.keeper, 1_500, 200_000 * 10**6, 50 * 10**18)
-    code, _, err = run(capsys, "hedge", actors.keeper, "--position", str(token_id), "--venue",
+    code, _, err = cli("hedge", actors.keeper, "--position", str(token_id), "--venue",
                        "perp", "--rpc-url", replica.url)
     assert code == 2
     assert err.startswith("error: insufficient USDC for perp margin")
@@ -150,13 +139,13 @@ BAD_OWNERS = ["0x123", "not-an-address", "", "0xZZZ00000000000000000000000000000
 @pytest.mark.parametrize("index", range(len(_bad_inputs(Path("/")))))
 def test_hedge_bad_input__one_line_and_exit_2(
     replica, actors, lp_position: int, tmp_path: Path, index: int,
-    capsys: pytest.CaptureFixture[str],
+    cli,
 ) -> None:
     extra = _bad_inputs(tmp_path)[index]
     args = ["hedge", actors.lp, *extra]
     if not any(a.startswith("--rpc-url") or a.startswith("--network") for a in extra):
         args += ["--rpc-url", replica.url]
-    code, out, err = run(capsys, *args)
+    code, out, err = cli(*args)
     assert code == 2, (extra, out, err)
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), (extra, err)
@@ -166,14 +155,14 @@ def test_hedge_bad_input__one_line_and_exit_2(
 @pytest.mark.parametrize("owner", [*BAD_OWNERS, "another-owner", "no-lp"])
 def test_hedge_bad_owner__one_line_and_exit_2(
     replica, actors, lp_position: int, owner: str,
-    capsys: pytest.CaptureFixture[str],
+    cli,
 ) -> None:
     args = ["hedge", owner, "--rpc-url", replica.url]
     if owner == "another-owner":  # the LP's position asked for under another account
         args = ["hedge", actors.trader, "--position", str(lp_position), "--rpc-url", replica.url]
     elif owner == "no-lp":
         args = ["hedge", actors.attacker, "--rpc-url", replica.url]
-    code, _, err = run(capsys, *args)
+    code, _, err = cli(*args)
     assert code == 2
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), err

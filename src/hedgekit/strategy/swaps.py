@@ -35,15 +35,23 @@ def _approve(token: str, owner_allowance: int, amount: int) -> tuple[tuple[Unsig
     return (tx,), 0
 
 
+_SINGLE = "(address,address,uint24,address,uint256,uint256,uint256,uint160)"
+
+
+def _single(function: str, token_in: str, token_out: str, fee: int, owner: str, deadline: int,
+            amount: int, bound: int) -> bytes:
+    """Calldata of SwapRouter.exactInputSingle / exactOutputSingle (no price limit)."""
+    params = (token_in, token_out, fee, owner, deadline, amount, bound, 0)
+    return _call(f"{function}({_SINGLE})", [_SINGLE], [params])
+
+
 def build_swap_exact_input(owner: str, token_in: str, token_out: str, fee: int, amount_in: int,
                            min_out: int, deadline: int, allowance: int
                            ) -> tuple[tuple[UnsignedTx, ...], int]:
     """Sell exactly ``amount_in`` for at least ``min_out`` (SwapRouter.exactInputSingle)."""
     approvals, left = _approve(token_in, allowance, amount_in)
-    params = (token_in, token_out, fee, owner, deadline, amount_in, min_out, 0)
-    data = _call("exactInputSingle((address,address,uint24,address,uint256,uint256,uint256,"
-                 "uint160))", ["(address,address,uint24,address,uint256,uint256,uint256,uint160)"],
-                 [params])
+    data = _single("exactInputSingle", token_in, token_out, fee, owner, deadline, amount_in,
+                   min_out)
     tx = UnsignedTx(SWAP_ROUTER, data, 0,
                     f"swap {_fmt(token_in, amount_in)} for >= {_fmt(token_out, min_out)}",
                     f"pool fee {fee / 10_000:g}%, deadline {deadline}")
@@ -54,14 +62,11 @@ def build_swap_exact_output(owner: str, token_in: str, token_out: str, fee: int,
                             amount_out: int, max_in: int, deadline: int, allowance: int
                             ) -> tuple[tuple[UnsignedTx, ...], int]:
     """Buy exactly ``amount_out`` for at most ``max_in`` (SwapRouter.exactOutputSingle). The
-    approval covers ``max_in``; what the swap does not use stays approved."""
-    approvals, _ = _approve(token_in, allowance, max_in)
-    params = (token_in, token_out, fee, owner, deadline, amount_out, max_in, 0)
-    data = _call("exactOutputSingle((address,address,uint24,address,uint256,uint256,uint256,"
-                 "uint160))", ["(address,address,uint24,address,uint256,uint256,uint256,uint160)"],
-                 [params])
+    approval covers ``max_in``; the allowance left assumes the router pulls all of it."""
+    approvals, left = _approve(token_in, allowance, max_in)
+    data = _single("exactOutputSingle", token_in, token_out, fee, owner, deadline, amount_out,
+                   max_in)
     tx = UnsignedTx(SWAP_ROUTER, data, 0,
                     f"buy {_fmt(token_out, amount_out)} for <= {_fmt(token_in, max_in)}",
                     f"pool fee {fee / 10_000:g}%, deadline {deadline}")
-    # the router pulls at most max_in: assume the worst for the allowance left
-    return (*approvals, tx), max(0, max(allowance, max_in) - max_in)
+    return (*approvals, tx), left
