@@ -1,5 +1,6 @@
-"""`ape run replica up|status|down`: the same commands as `hedgekit replica`."""
+"""`ape run replica ...`: the same command as `hedgekit replica` (see its --help)."""
 
-from hedgekit.cli.replica import replica as cli
+from hedgekit.cli import ape_script
+from hedgekit.cli.replica import replica
 
-__all__ = ["cli"]
+cli = ape_script(replica)

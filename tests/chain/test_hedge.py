@@ -172,3 +172,17 @@ def test_weth_usdc_pool__is_where_the_aave_leg_trades() -> None:
     from hedgekit.strategy.planner import HEDGE_POOL
 
     assert HEDGE_POOL == A.WETH_USDC_V3_005
+
+
+def test_hedge_on_an_ape_network__reads_the_same_chain(
+    w3: Web3, replica, actors, lp_position: int, cli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # ape's foundry provider connects to a running node at APE_FOUNDRY_HOST: the replica
+    monkeypatch.setenv("APE_FOUNDRY_HOST", replica.url)
+    code, out, err = cli("hedge", actors.lp, "--position", str(lp_position), "--network",
+                         "ethereum:local:foundry", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["block"] == w3.eth.block_number
+    assert report["decision"]["trade"] and report["execution"] is None

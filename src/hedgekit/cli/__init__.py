@@ -6,6 +6,7 @@ Errors: a :class:`~hedgekit.errors.HedgekitError` or a usage error prints one li
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
@@ -32,6 +33,30 @@ cli.add_command(range_preview)
 cli.add_command(hedge)
 cli.add_command(demo)
 cli.add_command(venues)
+
+
+def ape_script(command: click.Command) -> click.Command:
+    """``command`` for ``ape run``: the same one-line ``error: ...`` and exit status 2 on a
+    HedgekitError as the ``hedgekit`` entry point (ape's runner would print a traceback)."""
+    if isinstance(command, click.Group):
+        group = click.Group(command.name, help=command.help, callback=command.callback,
+                            params=command.params)
+        for sub in command.commands.values():
+            group.add_command(ape_script(sub))
+        return group
+    callback = command.callback
+    assert callback is not None
+
+    @functools.wraps(callback)
+    def guarded(*args: object, **kwargs: object) -> object:
+        try:
+            return callback(*args, **kwargs)
+        except HedgekitError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(2)
+
+    return click.Command(command.name, params=command.params, callback=guarded,
+                         help=command.help, short_help=command.short_help)
 
 
 def main(argv: list[str] | None = None) -> None:
