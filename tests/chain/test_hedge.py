@@ -186,3 +186,22 @@ def test_hedge_on_an_ape_network__reads_the_same_chain(
     report = json.loads(out)
     assert report["block"] == w3.eth.block_number
     assert report["decision"]["trade"] and report["execution"] is None
+
+
+def test_perp_hedge__after_a_fall__adds_margin_to_keep_leverage_under_the_cap(
+    w3: Web3, replica, actors, lp_position: int, cli,  # noqa: ANN001
+) -> None:
+    args = ["hedge", actors.lp, "--position", str(lp_position), "--venue", "perp",
+            "--rpc-url", replica.url, "--json"]
+    assert cli(*args, "--execute")[0] == 0
+    driver = MarketDriver(w3)
+    driver.set_price("ETH", driver.feed_price(A.ETH_USD_FEED) * 88 / 100)
+    code, out, err = cli(*args, "--execute")
+    assert code == 0, err
+    descriptions = [tx["description"] for group in json.loads(out)["plan"]["slices"]
+                    for tx in group]
+    assert any(d.startswith("deposit") for d in descriptions), descriptions
+    perp = read_portfolio(w3, actors.lp, [lp_position]).perp
+    assert perp is not None and perp.leverage is not None
+    assert perp.leverage / 10**18 <= POLICY.max_leverage
+    assert abs(_delta(w3, actors.lp, lp_position)) <= POLICY.min_band

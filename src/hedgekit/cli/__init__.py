@@ -12,6 +12,7 @@ import sys
 import click
 
 from hedgekit import __version__
+from hedgekit.cli.audit import audit
 from hedgekit.cli.demo import demo
 from hedgekit.cli.hedge import hedge
 from hedgekit.cli.pools import pools, positions, range_preview
@@ -33,6 +34,7 @@ cli.add_command(range_preview)
 cli.add_command(hedge)
 cli.add_command(demo)
 cli.add_command(venues)
+cli.add_command(audit)
 
 
 def ape_script(command: click.Command) -> click.Command:

@@ -190,7 +190,9 @@ class Planner:
         new_size = position.size + size_delta
         notional = abs(new_size) / WAD * portfolio.oracle_price
         margin_needed = _usdc(notional / (policy.max_leverage * SIZING_BUFFER))
-        have = position.remaining_margin if position.size else position.margin
+        # remaining margin (margin + PnL + funding) is a USD wad; collateral units round down
+        scale = position.state.params.collateral_scale
+        have = position.remaining_margin // scale if position.size else position.margin
         top_up = max(0, margin_needed - have)
         kwargs = {"slippage_bps": policy.slippage_bps, "deadline_seconds": policy.deadline_seconds}
         txs: tuple[UnsignedTx, ...] = ()
