@@ -6,7 +6,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup browser demo test lint bench clean
 
 setup: $(VENV)/.installed node_modules/.installed .build/__local__.json
 
@@ -31,8 +31,15 @@ node_modules/.installed: package.json package-lock.json
 demo: setup
 	$(BIN)/hedgekit demo
 
+# Headless Chromium for the HTML report test (Debian's package; needs root and apt-get).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && { apt-get install -y -q chromium >/dev/null 2>&1 \
+	       || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; }; } \
+	  || echo "note: no chromium could be installed: the HTML report test will skip"; }
+
 # The whole test suite. pytest's "no tests collected" (exit 5) counts as a failure.
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 

@@ -1,5 +1,6 @@
-"""`ape run audit OWNER ...`: the same command as `hedgekit audit`."""
+"""`ape run audit OWNER ...`: the same command as `hedgekit audit` (see its --help)."""
 
-from hedgekit.cli.audit import audit as cli
+from hedgekit.cli import ape_script
+from hedgekit.cli.audit import audit
 
-__all__ = ["cli"]
+cli = ape_script(audit)
