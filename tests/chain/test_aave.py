@@ -223,10 +223,13 @@ def test_short_round_trip__supply_borrow_sell_buy_repay_withdraw__balances_to_th
         {"from": trader}), "buying WETH back")
     (swap_back,) = v3_pool.events.Swap().process_receipt(buy, errors=DISCARD)
     paid = swap_back["args"]["amount0"]
+    # an hour passes before the repay, so interest accrues whatever the wall clock did
+    w3.provider.make_request("evm_increaseTime", [3600])
     before_repay = aave.account(trader)
     repay = aave.build_repay(trader, WETH)
     receipts = _send(w3, trader, repay)
-    repay_time = w3.eth.get_block(receipts[-1]["blockNumber"])["timestamp"]
+    # by hash: after an EVM snapshot revert anvil can serve a stale block for a reused number
+    repay_time = w3.eth.get_block(receipts[-1]["blockHash"])["timestamp"]
     owed = before_repay.variable_debt_at(WETH, repay_time)
     assert owed > borrowed  # interest accrued over the blocks in between
     assert _balance(w3, WETH, trader) == buy_back - owed
@@ -234,7 +237,7 @@ def test_short_round_trip__supply_borrow_sell_buy_repay_withdraw__balances_to_th
 
     withdraw = aave.build_withdraw(trader, USDC)
     receipts = _send(w3, trader, withdraw)
-    withdraw_time = w3.eth.get_block(receipts[-1]["blockNumber"])["timestamp"]
+    withdraw_time = w3.eth.get_block(receipts[-1]["blockHash"])["timestamp"]
     returned = before_repay.collateral_at(USDC, withdraw_time)
     assert returned > SUPPLY_USDC
     assert _balance(w3, USDC, trader) == usdc_start - SUPPLY_USDC + proceeds - paid + returned
@@ -299,7 +302,7 @@ def test_liquidation_price__crossed_with_the_driver__makes_the_short_liquidatabl
     value_usd = Fraction(cover, 10**18) * unsafe.reserve(WETH).price_usd
     assert abs(Fraction(seized, 10**6) / value_usd - Fraction(10405, 10_000)) < Fraction(1, 10**5)
     # the debt fell by exactly what was covered (1 wei of scaled rounding either way)
-    liquidated_at = w3.eth.get_block(receipt["blockNumber"])["timestamp"]
+    liquidated_at = w3.eth.get_block(receipt["blockHash"])["timestamp"]
     owed_then = unsafe.variable_debt_at(WETH, liquidated_at)
     assert abs(aave.account(trader).position(WETH).variable_debt - (owed_then - cover)) <= 1
 

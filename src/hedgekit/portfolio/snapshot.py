@@ -88,7 +88,10 @@ def read_portfolio(w3: Web3, owner: str, token_ids: Sequence[int] | None = None,
     Venues without code on the chain (no PerpMarket on a plain fork, say) are left out.
     """
     holder = require_address(owner, "owner")
-    block = w3.eth.block_number if block is None else block
+    # the header by "latest" (not by number: after an EVM snapshot revert a dev node can serve
+    # a stale block for a reused number) pins the block and gives its timestamp
+    header = w3.eth.get_block("latest" if block is None else block)
+    block = int(header["number"])
     positions = read_positions(w3, holder, token_ids, block=block)
     lps: list[LPHolding] = []
     kept: list[PositionState] = []
@@ -107,8 +110,7 @@ def read_portfolio(w3: Web3, owner: str, token_ids: Sequence[int] | None = None,
     with w3.batch_requests() as batch:
         batch.add(w3.eth.get_code(A.PERP_MARKET_ETH_USD, block))  # type: ignore[arg-type]
         batch.add(w3.eth.get_code(A.AAVE_V3_POOL_ADDRESSES_PROVIDER, block))  # type: ignore[arg-type]
-        batch.add(w3.eth.get_block(block))
-        perp_code, aave_code, header = batch.execute()
+        perp_code, aave_code = batch.execute()
     perp = PerpMarketVenue(w3).position(holder, block) if perp_code else None
     if perp is not None and perp.size == 0 and perp.margin == 0:
         perp = None
@@ -116,6 +118,6 @@ def read_portfolio(w3: Web3, owner: str, token_ids: Sequence[int] | None = None,
     if aave is not None and not any(p.collateral or p.debt for p in aave.positions):
         aave = None
     _, balances = read_balances(w3, holder, [Address(A.WETH), Address(A.USDC)], block)
-    return Portfolio(holder, BlockNumber(block), int(header["timestamp"]),  # type: ignore[index,typeddict-item]
+    return Portfolio(holder, BlockNumber(block), int(header["timestamp"]),
                      oracle_price(w3, block), tuple(lps), tuple(kept), perp, aave, balances,
                      tuple(excluded), tuple(token_ids) if token_ids is not None else None)
