@@ -189,7 +189,7 @@ def test_hedge_on_an_ape_network__reads_the_same_chain(
 
 
 def test_perp_hedge__after_a_fall__adds_margin_to_keep_leverage_under_the_cap(
-    w3: Web3, replica, actors, lp_position: int, cli,  # noqa: ANN001
+    w3: Web3, replica, actors, lp_position: int, cli,
 ) -> None:
     args = ["hedge", actors.lp, "--position", str(lp_position), "--venue", "perp",
             "--rpc-url", replica.url, "--json"]

@@ -13,6 +13,7 @@ from hedgekit.chain import addresses as A
 from hedgekit.chain.aave_deploy import deploy_aave_v3
 from hedgekit.chain.artifacts import npm_artifact, project_artifact
 from hedgekit.chain.deploy import transact
+from hedgekit.chain.options_deploy import deploy_options_market
 from hedgekit.chain.perp_deploy import deploy_perp_market
 from hedgekit.chain.protocols import (
     deploy_feeds,
@@ -99,3 +100,5 @@ def build_replica(
     deploy_aave_v3(w3, operator)
     progress("PerpMarket ETH-USD: deploying, configuring, funding")
     deploy_perp_market(w3, operator)
+    progress("OptionsMarket ETH-USD: deploying, listing series, quoting")
+    deploy_options_market(w3, operator)

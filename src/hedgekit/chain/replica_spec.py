@@ -21,7 +21,7 @@ FALLBACK_START = "2026-01-05"
 DEFAULT_BTC_USD = Fraction(95_000)
 #: The modules whose code decides what a build produces (part of the cache key).
 BUILD_MODULES = ("artifacts", "deploy", "protocols", "seed", "replica_spec", "replica_build",
-                 "aave_deploy", "perp_deploy")
+                 "aave_deploy", "perp_deploy", "options_deploy")
 
 
 @dataclass(frozen=True)

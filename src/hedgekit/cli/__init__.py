@@ -17,6 +17,7 @@ from hedgekit.cli.demo import demo
 from hedgekit.cli.hedge import hedge
 from hedgekit.cli.pools import pools, positions, range_preview
 from hedgekit.cli.replica import replica
+from hedgekit.cli.vault import vault
 from hedgekit.cli.venues import venues
 from hedgekit.errors import HedgekitError
 
@@ -35,6 +36,7 @@ cli.add_command(hedge)
 cli.add_command(demo)
 cli.add_command(venues)
 cli.add_command(audit)
+cli.add_command(vault)
 
 
 def ape_script(command: click.Command) -> click.Command:

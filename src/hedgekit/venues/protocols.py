@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from hedgekit.venues.options_pricing import AccountRisk, SeriesQuote, VolSmile
+from hedgekit.venues.options_state import OptionsAccount, OptionsMarketState, OptionsOrder
 from hedgekit.venues.perp_state import PerpMarketState, PerpOrder, PerpPosition
 from hedgekit.venues.tx import UnsignedTx
 
@@ -107,3 +109,51 @@ class PerpVenue(Protocol):
     def build_deposit_margin(self, pos: PerpPosition, amount: int) -> PerpOrder: ...
 
     def build_withdraw_margin(self, pos: PerpPosition, amount: int) -> PerpOrder: ...
+
+
+class OptionsVenue(Protocol):
+    """An on-chain European options market (calls and puts on one oracle).
+
+    Reads: ``market_state`` (series, open interest, collateral, books, oracle) and
+    ``account`` (holdings, balances, allowances) are frozen snapshots at one block; the
+    models' views take a snapshot (``now`` = block time unless given): ``quotes`` (best
+    bid / ask in USD per option with implied vols), ``smile`` (vol smile and skew of one
+    expiry), ``risk`` (value and Greeks of the account's positions). Builders take an account
+    (or market) snapshot and return an order: unsigned transactions plus expected effect."""
+
+    def market_state(self, block: int | None = None) -> OptionsMarketState: ...
+
+    def account(self, account: str, block: int | None = None) -> OptionsAccount: ...
+
+    def quotes(self, state: OptionsMarketState, now: int | None = None
+               ) -> tuple[SeriesQuote, ...]: ...
+
+    def smile(self, state: OptionsMarketState, expiry: int, side: str = ...,
+              now: int | None = None) -> VolSmile: ...
+
+    def risk(self, acct: OptionsAccount, now: int | None = None,
+             fallback_vol: float | None = None) -> AccountRisk: ...
+
+    def build_write(self, acct: OptionsAccount, series_id: int, amount: int, *,
+                    at: int | None = None) -> OptionsOrder: ...
+
+    def build_place_ask(self, acct: OptionsAccount, series_id: int, amount: int, price: int,
+                        *, at: int | None = None) -> OptionsOrder: ...
+
+    def build_cancel_ask(self, acct: OptionsAccount, series_id: int) -> OptionsOrder: ...
+
+    def build_buy(self, acct: OptionsAccount, series_id: int, amount: int, *,
+                  max_price: int | None = None, at: int | None = None) -> OptionsOrder: ...
+
+    def build_sell(self, acct: OptionsAccount, series_id: int, amount: int, *,
+                   min_price: int | None = None, at: int | None = None) -> OptionsOrder: ...
+
+    def build_close(self, acct: OptionsAccount, series_id: int, *, at: int | None = None
+                    ) -> OptionsOrder: ...
+
+    def build_settle(self, state: OptionsMarketState, series_id: int, *,
+                     at: int | None = None) -> OptionsOrder: ...
+
+    def build_exercise(self, acct: OptionsAccount, series_id: int) -> OptionsOrder: ...
+
+    def build_withdraw(self, acct: OptionsAccount, series_id: int) -> OptionsOrder: ...

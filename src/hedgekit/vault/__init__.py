@@ -1,0 +1,1 @@
+"""HedgedLPVault: deployment, state snapshots, the keeper and its journal."""
