@@ -16,12 +16,14 @@ from web3 import Web3
 from hedgekit.chain.paths import cache_dir
 from hedgekit.cli.network import network_options, open_network
 from hedgekit.cli.options import json_option
+from hedgekit.cli.strategy_options import strategy_options
 from hedgekit.errors import InputError
 from hedgekit.portfolio import read_portfolio
 from hedgekit.strategy.execution import Outcome, execute, simulate
 from hedgekit.strategy.planner import HedgePlan, Planner
 from hedgekit.strategy.policy import HedgePolicy, LastHedge, load_policy
 from hedgekit.strategy.signer import KeystoreSigner, NodeSigner, Signer
+from hedgekit.strategy.strategies import StrategyParams, build_strategy
 
 
 def _finite(_ctx: click.Context, _param: click.Parameter, value: float | None) -> float | None:
@@ -59,19 +61,22 @@ def _last(w3: Web3, owner: str) -> LastHedge | None:
                    "default: the node's unlocked account (dev chains).")
 @click.option("--execute", "execute_", is_flag=True,
               help="Send the transactions (default: dry run).")
+@strategy_options
 @network_options
 @json_option
 def hedge(owner: str, token_ids: tuple[int, ...], venue: str | None, target_delta: float | None,
           policy_file: Path | None, sigma: float | None, account: str | None, execute_: bool,
-          rpc_url: str, network: str | None, as_json: bool) -> None:
-    """Bring OWNER's LP portfolio to the target delta: dry run unless --execute."""
+          rpc_url: str, network: str | None, as_json: bool,
+          strategy: StrategyParams | None = None) -> None:
+    """Bring OWNER's LP portfolio to the target delta, or build --strategy: dry run unless
+    --execute."""
     policy = load_policy(policy_file, target_delta=target_delta, sigma=sigma, venue=venue)
     with open_network(rpc_url, network) as (w3, url):
         signer: Signer | None = None
         if execute_:
             signer = KeystoreSigner(account) if account else NodeSigner(w3, owner)
         report = run_hedge(w3, url, owner, policy, list(token_ids) or None, signer,
-                           Console(stderr=True, quiet=as_json))
+                           Console(stderr=True, quiet=as_json), strategy)
     if as_json:
         click.echo(json.dumps(report, indent=2, default=str))
     else:
@@ -79,13 +84,18 @@ def hedge(owner: str, token_ids: tuple[int, ...], venue: str | None, target_delt
 
 
 def run_hedge(w3: Web3, url: str, owner: str, policy: HedgePolicy, token_ids: list[int] | None,
-              signer: Signer | None, console: Console) -> dict[str, Any]:
-    """Read, plan, simulate on a fork and, with a ``signer``, send; the report as a dict."""
+              signer: Signer | None, console: Console,
+              strategy: StrategyParams | None = None) -> dict[str, Any]:
+    """Read, plan (the delta hedge, or ``strategy``), simulate on a fork and, with a
+    ``signer``, send; the report as a dict."""
     with console.status("reading the portfolio and the venues") as status:
         portfolio = read_portfolio(w3, owner, token_ids)
-        if not portfolio.lps:
+        if strategy is not None:
+            plan = build_strategy(w3, portfolio, strategy, policy).plan
+        elif not portfolio.lps:
             raise InputError(f"{portfolio.owner} holds no LP position on a WETH/USD pool")
-        plan = Planner(w3, policy).plan(portfolio, last=_last(w3, portfolio.owner))
+        else:
+            plan = Planner(w3, policy).plan(portfolio, last=_last(w3, portfolio.owner))
         simulated = executed = None
         if plan.slices:
             status.update("simulating the plan on a fork")
@@ -93,9 +103,10 @@ def run_hedge(w3: Web3, url: str, owner: str, policy: HedgePolicy, token_ids: li
             if signer is not None:
                 status.update("sending")
                 executed = execute(plan, w3, signer, policy.sigma, progress=status.update)
-                _state_path(w3, portfolio.owner).write_text(json.dumps(
-                    {"timestamp": executed.portfolio_after.timestamp,
-                     "price": executed.portfolio_after.oracle_price}))
+                if strategy is None:  # the delta hedge's triggers count from its last trade
+                    _state_path(w3, portfolio.owner).write_text(json.dumps(
+                        {"timestamp": executed.portfolio_after.timestamp,
+                         "price": executed.portfolio_after.oracle_price}))
     return _report(plan, simulated, executed, signer is not None)
 
 

@@ -22,7 +22,7 @@ from hedgekit.chain.paths import cache_dir
 from hedgekit.cli.network import network_options, open_network
 from hedgekit.cli.options import json_option
 from hedgekit.errors import InputError
-from hedgekit.strategy.execution import GAS_HEADROOM, _check
+from hedgekit.strategy.execution import check_transaction, gas_limit
 from hedgekit.strategy.policy import load_policy
 from hedgekit.strategy.signer import KeystoreSigner, NodeSigner, Signer
 from hedgekit.units import from_base_units, to_base_units
@@ -74,11 +74,11 @@ def _emit(report: dict[str, Any], as_json: bool) -> None:
 def _send(w3: Web3, signer: Signer, to: str, data: bytes, what: str,
           execute: bool) -> dict[str, Any]:
     """Simulate, then (execute) send and wait; the outcome as a dict."""
-    gas = _check(w3, signer.address, UnsignedTx(to, data, 0, what))
+    gas = check_transaction(w3, signer.address, UnsignedTx(to, data, 0, what))
     if not execute:
         return {"action": what, "simulated_gas": gas, "sent": False}
     tx_hash = signer.send(w3, {"from": signer.address, "to": to, "data": "0x" + data.hex(),
-                               "value": 0, "gas": int(gas * GAS_HEADROOM)})
+                               "value": 0, "gas": gas_limit(gas)})
     receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=600)  # type: ignore[arg-type]
     return {"action": what, "tx_hash": "0x" + tx_hash.hex(), "status": receipt["status"],
             "gas_used": receipt["gasUsed"], "sent": True}

@@ -25,7 +25,12 @@ from hedgekit.strategy.planner import HedgePlan
 from hedgekit.strategy.signer import Signer
 from hedgekit.venues.tx import UnsignedTx
 
-GAS_HEADROOM = 1.25
+
+def gas_limit(estimate: int) -> int:
+    """The gas limit sent for an estimate: 1.5x + 50k. Estimates fall short when the real
+    block differs (time-dependent branches) and for Vyper's reentrancy lock, which needs gas
+    left after a call; the unused gas is not charged."""
+    return estimate * 3 // 2 + 50_000
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ def _revert_reason(err: Exception) -> str:
     return text.split("execution reverted: ", 1)[-1] if "execution reverted" in text else text
 
 
-def _check(w3: Web3, sender: str, tx: UnsignedTx) -> int:
+def check_transaction(w3: Web3, sender: str, tx: UnsignedTx) -> int:
     """eth_call then gas estimate of ``tx`` now; the estimate (SimulationError if it fails)."""
     params: Any = tx.as_params(sender)
     try:
@@ -66,16 +71,19 @@ def _check(w3: Web3, sender: str, tx: UnsignedTx) -> int:
 
 def simulate(plan: HedgePlan, rpc_url: str, sigma: float) -> Outcome:
     """Run the whole plan on a fork of ``rpc_url`` at the plan's block (module docstring)."""
+    # --no-storage-caching: foundry's disk cache is keyed by chain id and block number, which a
+    # dev chain reuses after a snapshot revert; a fork must read the chain as it is now
     fork = start_anvil(extra_args=("--fork-url", rpc_url, "--fork-block-number",
-                                   str(plan.block_number), "--no-rate-limit"))
+                                   str(plan.block_number), "--no-rate-limit",
+                                   "--no-storage-caching"))
     try:
         w3 = connect(fork.url)
         rpc(w3, "anvil_impersonateAccount", plan.owner)
         done = []
         for tx in plan.transactions:
-            gas = _check(w3, plan.owner, tx)
+            gas = check_transaction(w3, plan.owner, tx)
             tx_hash = w3.eth.send_transaction({**tx.as_params(plan.owner),  # type: ignore[typeddict-item]
-                                               "gas": int(gas * GAS_HEADROOM)})
+                                               "gas": gas_limit(gas)})
             receipt = w3.eth.wait_for_transaction_receipt(tx_hash, poll_latency=0.01)
             if receipt["status"] != 1:
                 raise SimulationError(tx.description, "reverted on the fork")
@@ -99,10 +107,9 @@ def execute(plan: HedgePlan, w3: Web3, signer: Signer, sigma: float,
         if number > 1:
             _after_block(w3, last_block)
         for tx in group:
-            gas = _check(w3, signer.address, tx)
+            gas = check_transaction(w3, signer.address, tx)
             progress(f"slice {number}/{len(plan.slices)}: {tx.description}")
-            tx_hash = signer.send(w3, {**tx.as_params(signer.address),
-                                       "gas": int(gas * GAS_HEADROOM)})
+            tx_hash = signer.send(w3, {**tx.as_params(signer.address), "gas": gas_limit(gas)})
             receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=600,  # type: ignore[arg-type]
                                                           poll_latency=0.05)
             last_block = int(receipt["blockNumber"])

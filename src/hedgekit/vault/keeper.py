@@ -32,7 +32,7 @@ from web3.exceptions import TimeExhausted, TransactionNotFound
 
 from hedgekit.amm.readers import read_pool_states
 from hedgekit.errors import ChainError, ConfigError, SimulationError
-from hedgekit.strategy.execution import GAS_HEADROOM, _check
+from hedgekit.strategy.execution import check_transaction, gas_limit
 from hedgekit.strategy.policy import HedgePolicy
 from hedgekit.strategy.signer import Signer, fee_fields
 from hedgekit.vault.journal import Journal, TxRow
@@ -174,7 +174,7 @@ class Keeper:
                               f"max fee per gas {fees['maxFeePerGas']} wei is above the cap "
                               f"{self.max_fee_per_gas}")
         try:
-            gas = _check(self.w3, sender, tx)
+            gas = check_transaction(self.w3, sender, tx)
         except SimulationError as err:
             return StepResult(step_id, decided, "skipped", str(err))
         if not self.execute:
@@ -183,7 +183,7 @@ class Keeper:
         nonce = self.w3.eth.get_transaction_count(sender, "pending")  # type: ignore[arg-type]
         tx_id = self.journal.record_intent(step_id, self.vault, decided.kind, sender, nonce,
                                            state.block_number, tx.data)
-        params: dict[str, Any] = {**tx.as_params(sender), "gas": int(gas * GAS_HEADROOM),
+        params: dict[str, Any] = {**tx.as_params(sender), "gas": gas_limit(gas),
                                   "nonce": nonce}
         try:
             tx_hash = "0x" + self.signer.send(self.w3, params).hex()
