@@ -4,8 +4,11 @@ Steps (each reported to ``progress``): read the portfolio and the full state of 
 read the positions' history (mint amounts, collects); Greeks, carry, liquidation distance;
 the exact stress grid; liquidation cascades from the first liquidation price on each side;
 the Monte Carlo. The unhedged book is the LP positions alone; the hedged book adds the perp
-and the Aave account. Wallet balances (ETH, WETH, USDC) are listed but kept out of both books:
-the audit measures the LP risk and its hedge, not the treasury.
+and the Aave account and the option positions (held and written, on the OptionsMarket:
+:mod:`hedgekit.risk.options_leg`, in the Greeks, the stress grid and the Monte Carlo; the
+cascades leave them out, as no liquidation trades them). Wallet balances (ETH, WETH, USDC)
+are listed but kept out of both books: the audit measures the LP risk and its hedge, not the
+treasury.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from hedgekit.risk.exact import ExactBook, feed_price, revalue
 from hedgekit.risk.history import PositionHistory, read_histories
 from hedgekit.risk.liquidation import LiquidationLevel, LiquidationReport, liquidation_report
 from hedgekit.risk.montecarlo import MonteCarloConfig, MonteCarloResult, simulate
+from hedgekit.risk.options_leg import OptionsLeg, read_options_leg
 from hedgekit.risk.stress import StressResult, stress_test
 from hedgekit.types import Address
 from hedgekit.units import from_base_units_float, sqrt_price_x96_to_price
@@ -111,6 +115,7 @@ class AuditReport:
     montecarlo: MonteCarloResult
     book: Book = field(repr=False)
     exact: ExactBook = field(repr=False)
+    options: OptionsLeg | None = field(default=None, repr=False)
 
 
 def realized_volatility(history: PriceHistory, days: int = VOL_LOOKBACK_DAYS) -> float:
@@ -146,8 +151,9 @@ def _position_report(holding: LPHolding, position: PositionState | None, greeks:
     return PositionReport(holding, position, greeks, carry, history, entry, hold, principal)
 
 
-def build_book(portfolio: Portfolio, carry: Carry, liquidation: LiquidationReport) -> Book:
-    """The float model of the portfolio (:mod:`hedgekit.risk.book`)."""
+def build_book(portfolio: Portfolio, carry: Carry, liquidation: LiquidationReport,
+               options: OptionsLeg | None = None) -> Book:
+    """The float model of the portfolio (:mod:`hedgekit.risk.book`), with ``options``."""
     legs: list[Leg] = [LPLeg(h.label, h.liquidity, h.lower, h.upper, h.fees_base, h.fees_quote,
                              c.fee_rate) for h, c in zip(portfolio.lps, carry.positions,
                                                          strict=True)]
@@ -158,6 +164,8 @@ def build_book(portfolio: Portfolio, carry: Carry, liquidation: LiquidationRepor
                             spot, level.price if level else None, carry.funding))
     if portfolio.aave is not None:
         legs.append(aave_leg(portfolio, carry.supply_interest - carry.borrow_interest))
+    if options is not None:
+        legs.append(options)
     return Book(spot, tuple(legs))
 
 
@@ -260,13 +268,16 @@ def run_audit(w3: Web3, owner: str, settings: AuditSettings, block: int | None =
                                         histories.get(holding.token_id or -1)))
     lp_greeks = legs[: len(portfolio.lps)]
     hedges = tuple(g for g in legs[len(portfolio.lps):] if g.label in ("perp", "aave"))
+    options = read_options_leg(w3, holder, block, portfolio.oracle_price, sigma)
+    if options is not None:
+        hedges += (options.greeks(),)
     wallet = next(g for g in legs if g.label == "spot")
     unhedged = sum(lp_greeks, Greeks("unhedged", 0.0, 0.0))
     hedged = sum(hedges, unhedged)
-    book = build_book(portfolio, carry, liquidation)
+    book = build_book(portfolio, carry, liquidation, options)
     progress("stress grid (exact re-valuation)")
     stress = stress_test(exact, book, sigma, settings.horizon, carry.unhedged_without_lvr,
-                         carry.hedged_without_lvr)
+                         carry.hedged_without_lvr, options=options)
     cascades = _cascades(w3, exact, liquidation, settings.cascade_accounts, block, progress)
     progress(f"Monte Carlo: {settings.paths:,} {settings.model} paths")
     config = MonteCarloConfig(settings.model, settings.paths, settings.horizon, sigma,
@@ -274,7 +285,8 @@ def run_audit(w3: Web3, owner: str, settings: AuditSettings, block: int | None =
     montecarlo = simulate(book, config)
     return AuditReport(settings, sigma, source, portfolio, tuple(reports), hedges,
                        Greeks("unhedged", *_fields(unhedged)), Greeks("hedged", *_fields(hedged)),
-                       wallet, carry, liquidation, stress, cascades, montecarlo, book, exact)
+                       wallet, carry, liquidation, stress, cascades, montecarlo, book, exact,
+                       options)
 
 
 def _fields(g: Greeks) -> tuple[float, float, float, float, float, float]:

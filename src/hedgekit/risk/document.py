@@ -36,7 +36,20 @@ def scenario_json(s: Scenario) -> dict[str, Any]:
     return {"label": s.label, "move": finite(s.move), "price": finite(s.price),
             "unhedged_pnl": finite(s.unhedged_pnl), "hedged_pnl": finite(s.hedged_pnl),
             "arb_fees_usd": finite(s.arb_fees), "liquidated": list(s.liquidated),
-            "aave_health_factor": finite(s.health_factor)}
+            "aave_health_factor": finite(s.health_factor),
+            "options_pnl": finite(s.options_pnl)}
+
+
+def _hedge_json(report: AuditReport, g: Greeks, price: float) -> dict[str, Any]:
+    """A hedge leg; the options leg also lists its positions (one per series)."""
+    out: dict[str, Any] = {"label": g.label, "greeks": greeks_json(g, price)}
+    if report.options is not None and g.label == report.options.label:
+        out["positions"] = [{"series_id": p.series_id, "kind": p.kind,
+                             "strike": finite(p.strike), "expiry_years": finite(p.expiry_years),
+                             "options": finite(p.options), "vol": finite(p.vol),
+                             "settled_value_usd": finite(p.settled_value)}
+                            for p in report.options.positions]
+    return out
 
 
 def _position_json(r: PositionReport) -> dict[str, Any]:
@@ -86,7 +99,7 @@ def to_json(report: AuditReport) -> dict[str, Any]:
                      "model": s.model, "paths": s.paths, "steps": mc.config.n_steps,
                      "seed": s.seed},
         "positions": [_position_json(r) for r in report.positions],
-        "hedges": [{"label": g.label, "greeks": greeks_json(g, price)} for g in report.hedges],
+        "hedges": [_hedge_json(report, g, price) for g in report.hedges],
         "wallet": {"eth": p.spot_base, "usdc": p.spot_quote,
                    "greeks": greeks_json(report.wallet, price)},
         "greeks": {"unhedged": greeks_json(report.unhedged, price),

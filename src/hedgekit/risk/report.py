@@ -74,11 +74,21 @@ def render(report: AuditReport, console: Console) -> None:
                   + f"; Aave HF {_usd(liq.aave_health_factor, 3)}, " + _level(liq.aave)
                   + f"; first: {_level(liq.first)}")
 
-    stress = Table("move", "price", "unhedged P&L", "hedged P&L", "arb fees", "liquidated",
-                   title="stress (exact re-valuation, one block)")
+    if report.options is not None:
+        held = "; ".join(f"{o.options:+,.4f} {o.kind} K {o.strike:,.0f} "
+                         f"T {o.expiry_years * 365:.1f}d vol {o.vol:.1%}"
+                         for o in report.options.positions)
+        console.print(f"[bold]options[/bold] (in the hedged book): {held}")
+    with_options = report.options is not None
+    stress = Table("move", "price", "unhedged P&L", "hedged P&L", "arb fees",
+                   *(("options P&L",) if with_options else ()), "liquidated",
+                   title="stress (exact re-valuation, one block"
+                         + (f"; options at the {s.horizon_label} horizon)" if with_options
+                            else ")"))
     for row in (*report.stress.grid, *report.stress.gaps):
         stress.add_row(row.label, _usd(row.price, 2), _usd(row.unhedged_pnl),
                        _usd(row.hedged_pnl), _usd(row.arb_fees, 2),
+                       *((_usd(row.options_pnl),) if with_options else ()),
                        ", ".join(row.liquidated) or "-")
     console.print(stress)
 

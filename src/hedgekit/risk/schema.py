@@ -8,7 +8,9 @@ moves as fractions (0.1 = +10 %); rates ``*_per_year`` in USD per year; volatili
 ``delta_eth`` (dV/dP in ETH), ``delta_usd`` (delta x P), ``gamma_eth_per_usd`` (d2V/dP2),
 ``gamma_usd_1pct`` (change of delta_usd for a +1 % move), ``vega_usd_per_vol_point`` (per 0.01
 of vol), ``theta_usd_per_day`` and ``lvr_usd_per_day``. Numbers that do not exist (no perp, a
-break-even vol out of range) are ``null``.
+break-even vol out of range) are ``null``. The ``options`` hedge (option positions held and
+written) lists its ``positions``; each stress scenario's ``options_pnl`` is their share of
+``hedged_pnl``.
 """
 
 from __future__ import annotations
@@ -38,7 +40,10 @@ _GREEKS = _obj("value_usd", "delta_eth", "delta_usd", "gamma_eth_per_usd", "gamm
 _LEVEL = {"type": ["object", "null"], "required": ["venue", "price", "move", "side"],
           "properties": {"venue": _STR, "price": _NUM, "move": _NUM, "side": _STR}}
 _SCENARIO = _obj("label", "move", "price", "unhedged_pnl", "hedged_pnl", "arb_fees_usd",
-                 "liquidated", "aave_health_factor", label=_STR, liquidated=_arr(_STR))
+                 "liquidated", "aave_health_factor", label=_STR, liquidated=_arr(_STR),
+                 options_pnl=_NUM)
+_OPTION = _obj("series_id", "kind", "strike", "expiry_years", "options", "vol",
+               "settled_value_usd", series_id=_INT, kind=_STR)
 _TAIL = _obj("mean", "std", "var95", "es95", "var99", "es99")
 
 SCHEMA: dict[str, Any] = {
@@ -69,7 +74,8 @@ SCHEMA: dict[str, Any] = {
                                   opened_timestamp={"type": ["integer", "null"]}),
             carry=_obj("fee_rate_per_year", "lvr_per_year", "net_per_year", "net_per_day",
                        "break_even_volatility", "age_days"))),
-        hedges=_arr(_obj("label", "greeks", label=_STR, greeks=_GREEKS)),
+        hedges=_arr(_obj("label", "greeks", label=_STR, greeks=_GREEKS,
+                         positions=_arr(_OPTION))),
         wallet=_obj("eth", "usdc", "greeks", greeks=_GREEKS),
         greeks=_obj("unhedged", "hedged", unhedged=_GREEKS, hedged=_GREEKS),
         carry=_obj("fees_per_year", "lvr_per_year", "funding_per_year",

@@ -9,6 +9,11 @@ the LP ranges, re-valued exactly (:mod:`hedgekit.risk.exact`), with and without 
   without LVR (fees, funding, interest) over the horizon;
 - **gaps**: a one-block jump from today's price to just outside each v3 range (2 % beyond the
   edge): the position ends all in one token with no chance to rebalance or add margin.
+
+Option positions (:mod:`hedgekit.risk.options_leg`, a hedge) join the hedged P&L of every
+scenario as ``options_pnl``: their value at the scenario price at the end of the horizon
+(intrinsic if they expire by then, else Black-Scholes with the time left) minus their value
+now; in the vol shocks they are re-priced with their vols scaled like sigma.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import numpy as np
 from hedgekit.models.lvr import expected_lvr
 from hedgekit.risk.book import Book
 from hedgekit.risk.exact import ExactBook, Revaluation, feed_price, revalue
+from hedgekit.risk.options_leg import OptionsLeg
 
 DEFAULT_MOVES = (-0.5, -0.4, -0.3, -0.2, -0.15, -0.1, -0.05, -0.02, 0.0,
                  0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
@@ -44,6 +50,8 @@ class Scenario:
     arb_fees: float
     liquidated: tuple[str, ...]
     health_factor: float | None
+    #: The option positions' share of ``hedged_pnl`` (0 without options).
+    options_pnl: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -66,13 +74,23 @@ class StressResult:
     vol: VolGrid
 
 
+def options_pnl(options: OptionsLeg | None, price: float, horizon: float,
+                vol_scale: float = 1.0) -> float:
+    """The options' value at ``price`` after ``horizon`` years minus their value now, USD."""
+    if options is None:
+        return 0.0
+    return float(options.value_at(price, horizon, vol_scale) - options.value(options.price))
+
+
 def _scenario(book: ExactBook, base: Revaluation, label: str, price: Fraction,
-              spot: float) -> Scenario:
+              spot: float, options: OptionsLeg | None, horizon: float) -> Scenario:
     after = revalue(book, price)
+    opt = options_pnl(options, float(price), horizon)
     return Scenario(label, float(price) / spot - 1.0, float(price), price,
-                    after.value(False) - base.value(False), after.value(True) - base.value(True),
+                    after.value(False) - base.value(False),
+                    after.value(True) - base.value(True) + opt,
                     sum(p.arb_fees_value for p in after.positions), after.liquidated,
-                    after.aave_health_factor)
+                    after.aave_health_factor, opt)
 
 
 def gap_prices(book: ExactBook) -> list[tuple[str, Fraction]]:
@@ -89,28 +107,34 @@ def gap_prices(book: ExactBook) -> list[tuple[str, Fraction]]:
 def stress_test(book: ExactBook, model: Book, sigma: float, horizon: float,
                 carry_unhedged: float, carry_hedged: float,
                 moves: Sequence[float] = DEFAULT_MOVES,
-                vol_multipliers: Sequence[float] = VOL_MULTIPLIERS) -> StressResult:
+                vol_multipliers: Sequence[float] = VOL_MULTIPLIERS,
+                options: OptionsLeg | None = None) -> StressResult:
     """Run the grid, the vol shocks and the gaps (module docstring). ``carry_*`` are the carry
-    rates without LVR (USD per year) of the unhedged and hedged book."""
+    rates without LVR (USD per year) of the unhedged and hedged book; ``options`` the owner's
+    option positions (None: none)."""
     spot = book.portfolio.oracle_price
     spot_exact = feed_price(spot)
     base = revalue(book, spot_exact, move_pools=False)
     grid = tuple(_scenario(book, base, f"{m:+.0%}", feed_price(spot_exact * Fraction(1 + m)),
-                           spot) for m in moves)
-    gaps = tuple(_scenario(book, base, label, price, spot) for label, price in gap_prices(book))
+                           spot, options, horizon) for m in moves)
+    gaps = tuple(_scenario(book, base, label, price, spot, options, horizon)
+                 for label, price in gap_prices(book))
     sigmas = tuple(sigma * k for k in vol_multipliers)
     unhedged, hedged = [], []
-    for s in sigmas:
+    for s, k in zip(sigmas, vol_multipliers, strict=True):
         row_u, row_h = [], []
         for scenario in grid:
             bleed = sum(float(expected_lvr(scenario.price, leg.liquidity, leg.lower, leg.upper,
                                            sigma=s, horizon=horizon)) for leg in model.lps)
+            reprice = options_pnl(options, scenario.price, horizon, k) - scenario.options_pnl
             row_u.append(scenario.unhedged_pnl - bleed + carry_unhedged * horizon)
-            row_h.append(scenario.hedged_pnl - bleed + carry_hedged * horizon)
+            row_h.append(scenario.hedged_pnl + reprice - bleed + carry_hedged * horizon)
         unhedged.append(tuple(row_u))
         hedged.append(tuple(row_h))
     vol = VolGrid(sigmas, tuple(moves), tuple(unhedged), tuple(hedged))
-    return StressResult(spot, base.value(False), base.value(True), grid, gaps, vol)
+    base_options = 0.0 if options is None else float(options.value(options.price))
+    return StressResult(spot, base.value(False), base.value(True) + base_options, grid, gaps,
+                        vol)
 
 
 def worst(result: StressResult, hedged: bool) -> Scenario:
