@@ -229,3 +229,19 @@ def test_strategy_bad_input__one_line_and_exit_2(
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), (extra, err)
     assert w3.eth.get_transaction_count(owner) == nonce
+
+
+def test_lp_overlay__reported_delta_after__includes_the_bought_puts(
+        w3: Web3, replica: Any, actors: Any, venue: OptionsMarketVenue, cli: Any) -> None:
+    owner = actors.lp
+    token_id = mint_position(w3, owner, 1_500, 20_000 * USDC, 5 * WAD)
+    demo_fund(w3, owner, usdc=20_000 * USDC)
+    code, out, err = cli("hedge", owner, "--position", str(token_id), "--strategy",
+                         "lp-overlay", "--rpc-url", replica.url, "--execute", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    _, total = portfolio_greeks(read_portfolio(w3, owner, [token_id]), POLICY.sigma)
+    puts = venue.risk(venue.account(owner), fallback_vol=POLICY.sigma).delta
+    assert puts < 0  # long puts are short delta
+    assert report["execution"]["delta_after"] == pytest.approx(total.delta + puts, abs=1e-9)
+    assert report["simulation"]["delta_after"] == pytest.approx(total.delta + puts, abs=1e-6)

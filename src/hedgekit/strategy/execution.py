@@ -16,6 +16,7 @@ from typing import Any
 
 from web3 import Web3
 
+from hedgekit.chain.addresses import OPTIONS_MARKET_ETH_USD
 from hedgekit.chain.anvil import start_anvil
 from hedgekit.chain.connection import connect
 from hedgekit.chain.rpc import rpc
@@ -23,6 +24,7 @@ from hedgekit.errors import ChainError, SimulationError
 from hedgekit.portfolio import Portfolio, portfolio_greeks, read_portfolio
 from hedgekit.strategy.planner import HedgePlan
 from hedgekit.strategy.signer import Signer
+from hedgekit.venues.options import OptionsMarketVenue
 from hedgekit.venues.tx import UnsignedTx
 
 
@@ -89,8 +91,8 @@ def simulate(plan: HedgePlan, rpc_url: str, sigma: float) -> Outcome:
                 raise SimulationError(tx.description, "reverted on the fork")
             done.append(TxOutcome(tx.description, int(receipt["gasUsed"])))
         after = read_portfolio(w3, plan.owner, plan.token_ids)
-        _, total = portfolio_greeks(after, sigma)
-        return Outcome(tuple(done), sum(t.gas_used for t in done), total.delta, after)
+        return Outcome(tuple(done), sum(t.gas_used for t in done),
+                       delta_with_options(w3, after, sigma), after)
     finally:
         fork.stop()
 
@@ -118,8 +120,20 @@ def execute(plan: HedgePlan, w3: Web3, signer: Signer, sigma: float,
                                  f"{_replay(w3, signer.address, tx, last_block)}")
             done.append(TxOutcome(tx.description, int(receipt["gasUsed"]), "0x" + tx_hash.hex()))
     after = read_portfolio(w3, plan.owner, plan.token_ids)
-    _, total = portfolio_greeks(after, sigma)
-    return Outcome(tuple(done), sum(t.gas_used for t in done), total.delta, after)
+    return Outcome(tuple(done), sum(t.gas_used for t in done),
+                   delta_with_options(w3, after, sigma), after)
+
+
+def delta_with_options(w3: Web3, portfolio: Portfolio, sigma: float) -> float:
+    """The portfolio's delta (ETH) plus that of its option positions on the OptionsMarket
+    (Black-Scholes at the market's smile, ``sigma`` where a series has no quote)."""
+    _, total = portfolio_greeks(portfolio, sigma)
+    block = portfolio.block_number
+    if not w3.eth.get_code(OPTIONS_MARKET_ETH_USD, block):  # type: ignore[arg-type]
+        return total.delta
+    venue = OptionsMarketVenue(w3)
+    account = venue.account(portfolio.owner, block)
+    return total.delta + venue.risk(account, fallback_vol=sigma).delta
 
 
 def _replay(w3: Web3, sender: str, tx: UnsignedTx, block: int) -> str:

@@ -194,9 +194,6 @@ def make_plan(portfolio: Portfolio, venue: str, size: float, legs: list[Greeks],
     adds to the portfolio's Greeks (its delta gives the expected delta)."""
     after = total.delta + added.delta if trade else total.delta
     decision = Decision(trade and bool(group), after, total.delta, 0.0, tuple(reasons))
-    if venue == "options":
-        notes = [*notes, "the simulation's 'delta after' reads the LP/perp/Aave/spot legs; "
-                 "the expected delta adds the options"]
     return HedgePlan(portfolio.owner, portfolio.block_number, decision, total, tuple(legs),
                      venue, size, (), (group,) if trade and group else (), after,
                      tuple(notes), token_ids=portfolio.token_ids)
