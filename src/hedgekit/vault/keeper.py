@@ -187,8 +187,9 @@ class Keeper:
                                   "nonce": nonce}
         try:
             tx_hash = "0x" + self.signer.send(self.w3, params).hex()
-        except Exception as err:  # the node refused it: nothing is on chain
-            self.journal.mark(tx_id, "abandoned", f"send failed: {err}")
+        except Exception as err:
+            # The node refused it, or accepted it and the answer was lost: the row stays
+            # 'sending', and the next step resolves it by nonce (abandoned if unused).
             raise ChainError(f"sending {decided.kind} failed: {err}") from err
         self.journal.record_sent(tx_id, tx_hash)
         log.info("sent %s %s (nonce %d)", decided.kind, tx_hash, nonce)
