@@ -71,9 +71,11 @@ def _check_decimals(decimals: int) -> None:
         raise InputError(f"decimals out of range 0..{MAX_DECIMALS}: {decimals}")
 
 
-def _to_fraction(value: Decimal | str | int | float, what: str) -> Fraction:
+def _to_fraction(value: Decimal | str | int | float | Fraction, what: str) -> Fraction:
     if isinstance(value, bool):
         raise InputError(f"{what} must be a number, got bool")
+    if isinstance(value, Fraction):
+        return value
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):
@@ -172,7 +174,7 @@ def sqrt_price_x96_to_price(
 
 
 def price_to_sqrt_price_x96(
-    price: Decimal | str | int | float,
+    price: Decimal | str | int | float | Fraction,
     decimals0: int,
     decimals1: int,
     invert: bool = False,

@@ -21,8 +21,8 @@ from hedgekit.chain.artifacts import npm_artifact, project_artifact
 from hedgekit.chain.deploy import transact
 from hedgekit.chain.replica_build import operator_of
 from hedgekit.chain.rpc import rpc
-from hedgekit.chain.seed import sqrt_price_x96
 from hedgekit.errors import ChainError, InputError
+from hedgekit.units import price_to_sqrt_price_x96
 
 FEED_DECIMALS = 8
 PriceLike = Fraction | Decimal | int | str | float
@@ -111,7 +111,7 @@ class MarketDriver:
     def move_v3_pool(self, market: V3Market, price: PriceLike) -> PoolMove:
         """Swap ``market``'s pool to ``price`` (token1 per token0, human units) with one
         exactInputSingle whose sqrtPriceLimitX96 is the target."""
-        target = sqrt_price_x96(_fraction(price, "pool price"), market.decimals0,
+        target = price_to_sqrt_price_x96(_fraction(price, "pool price"), market.decimals0,
                                 market.decimals1)
         current, _ = self.slot0(market.pool)
         if target != current:

@@ -20,6 +20,7 @@ from web3 import Web3
 from hedgekit.chain import addresses as A
 from hedgekit.chain.artifacts import npm_artifact
 from hedgekit.chain.deploy import transact
+from hedgekit.units import price_to_sqrt_price_x96
 
 MIN_TICK, MAX_TICK = -887272, 887272
 #: Mints per NonfungiblePositionManager.multicall transaction (each ~0.3-0.5M gas).
@@ -48,12 +49,6 @@ class PoolSeed:
     price: Fraction
     depth: Fraction
     positions: int
-
-
-def sqrt_price_x96(price: Fraction, decimals0: int, decimals1: int) -> int:
-    """floor(sqrt(raw price) * 2**96) where raw price = price * 10**dec1 / 10**dec0."""
-    raw = price * Fraction(10**decimals1, 10**decimals0)
-    return math.isqrt(raw.numerator * 2**192 // raw.denominator)
 
 
 def _tick_of(sqrt_x96: int) -> int:
@@ -86,7 +81,7 @@ def seed_v3_pool(w3: Web3, operator: str, seed: PoolSeed, rng: random.Random) ->
     ``operator``, who must hold and have approved the tokens). Returns the pool address."""
     npm = w3.eth.contract(address=A.NONFUNGIBLE_POSITION_MANAGER,  # type: ignore[call-overload]
                           abi=npm_artifact("NonfungiblePositionManager").abi)
-    sqrt_x96 = sqrt_price_x96(seed.price, seed.decimals0, seed.decimals1)
+    sqrt_x96 = price_to_sqrt_price_x96(seed.price, seed.decimals0, seed.decimals1)
     transact(w3, npm.functions.createAndInitializePoolIfNecessary(
         seed.token0, seed.token1, seed.fee, sqrt_x96).build_transaction({"from": operator}),
         f"creating the {seed.fee} pool")

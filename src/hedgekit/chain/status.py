@@ -11,6 +11,7 @@ from web3 import Web3
 
 from hedgekit.chain import addresses as A
 from hedgekit.chain.multicall import Call, multicall
+from hedgekit.units import sqrt_price_x96_to_price
 
 #: Contracts whose presence the status reports.
 CONTRACTS = {
@@ -50,12 +51,6 @@ class ChainStatus:
                 "contracts": self.contracts, "pools": self.pools, "feeds": self.feeds}
 
 
-def _display_price(sqrt_x96: int, dec0: int, dec1: int, invert: bool) -> float:
-    raw = Fraction(sqrt_x96 * sqrt_x96, 2**192)  # token1 base units per token0 base unit
-    human = raw * Fraction(10**dec0, 10**dec1)
-    return float(1 / human if invert else human)
-
-
 def read_status(w3: Web3) -> ChainStatus:
     """Read contracts' code sizes, pool slot0/liquidity, v2 reserves and feed rounds at the
     latest block: code sizes through one JSON-RPC batch, the rest through one Multicall3."""
@@ -81,7 +76,7 @@ def read_status(w3: Web3) -> ChainStatus:
         entry: dict[str, Any] = {"name": label, "address": pool, "version": 3}
         if slot0 and liquidity:
             entry |= {"sqrt_price_x96": slot0[0], "tick": slot0[1], "liquidity": liquidity[0],
-                      "price": _display_price(slot0[0], dec0, dec1, invert)}
+                      "price": sqrt_price_x96_to_price(slot0[0], dec0, dec1, invert)}
         pools.append(entry)
     v2 = answers[2 * len(V3_POOLS)] if answers else None
     entry = {"name": "WETH/USDC v2", "address": A.WETH_USDC_V2, "version": 2}
