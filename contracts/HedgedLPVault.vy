@@ -9,9 +9,12 @@
 @dev Accounting. totalAssets = LP + perp + idle, every term at the ORACLE price (the feed the
      PerpMarket settles at), never the pool's manipulable spot price:
          LP    = amounts of the stored liquidity at the oracle sqrt price (v3_math, bit for bit
-                 LiquidityAmounts), WETH converted at the oracle; swap fees count once
-                 collected: every deposit, mint, exit and rebalance collects them first
-                 (`_harvest`), so views lag by the fees since the last such action
+                 LiquidityAmounts) plus the swap fees earned and not yet collected (the
+                 position manager's tokensOwed plus the pool's fee growth inside the range
+                 since, times the liquidity: the integers `collect` would pay), WETH
+                 converted at the oracle. Collecting moves fees to idle at the same value, so
+                 no action has to harvest before shares are priced and the share price does
+                 not step when fees are collected.
          perp  = max(PerpMarket.remaining_margin(vault), 0) in USDC (margin + PnL + funding)
          idle  = USDC balance + WETH balance at the oracle
      Shares. Virtual shares and assets (OpenZeppelin's decimals offset, 6): shares = assets *
@@ -24,7 +27,8 @@
      where loss = totalAssets before - totalAssets after the unwind (swap slippage against the
      oracle, the perp fee, rounding): the leaver bears its own exit cost and those who stay
      keep at least their pro-rata assets (a gain, e.g. fees collected by a full exit, stays
-     in the vault). `Unwound` logs totalAssets before and after the unwind (before paying). previewRedeem is gross less `max_slippage_bps` (a
+     in the vault). `Unwound` logs totalAssets before and after the unwind (before paying);
+     after the payment totalAssets is exactly `total_assets_after - payout`. previewRedeem is gross less `max_slippage_bps` (a
      lower bound redeem enforces), previewWithdraw grosses the assets up by the same buffer.
      After a shutdown only USDC is left and exits pay gross exactly.
      Management fee. `management_fee` (wad per year, at most 5 %) accrues by minting shares to
@@ -79,6 +83,9 @@ interface UniswapV3Pool:
     def token0() -> address: view
     def token1() -> address: view
     def fee() -> uint24: view
+    def feeGrowthGlobal0X128() -> uint256: view
+    def feeGrowthGlobal1X128() -> uint256: view
+    def ticks(tick: int24) -> (uint128, int128, uint256, uint256, int56, uint160, uint32, bool): view
 
 
 struct MintParams:
@@ -115,6 +122,8 @@ interface PositionManager:
     def decreaseLiquidity(params: DecreaseParams) -> (uint256, uint256): payable
     def collect(params: CollectParams) -> (uint256, uint256): payable
     def burn(token_id: uint256): payable
+    def positions(token_id: uint256) -> (uint96, address, address, address, uint24, int24, int24,
+                                         uint128, uint256, uint256, uint128, uint128): view
 
 
 struct SwapParams:
@@ -188,10 +197,6 @@ event Rebalanced:
     delta: int256
     total_assets: uint256
 
-event Harvested:
-    usdc: uint256
-    weth: uint256
-
 event Tended:
     keeper: indexed(address)
     perp_size: int256
@@ -244,6 +249,7 @@ YEAR: constant(uint256) = 365 * 86_400
 VIRTUAL_SHARES: constant(uint256) = 10**6
 MAX_FEE: constant(uint256) = 5 * 10**16  # 5 % a year
 MAX_UINT128: constant(uint128) = max_value(uint128)
+Q128: constant(uint256) = 2**128
 
 ASSET: immutable(IERC20)
 WETH: immutable(IERC20)
@@ -527,7 +533,6 @@ def redeem(shares: uint256, receiver: address = msg.sender, owner: address = msg
     if msg.sender != owner:
         self._spend_allowance(owner, msg.sender, shares)
     self._accrue_fee()
-    self._harvest()
     total: uint256 = self._total_assets_checked()
     payout: uint256 = self._exit(shares, owner, total)
     assert payout >= max(min_assets, self._net(self._to_assets(shares, total, False))), \
@@ -547,7 +552,6 @@ def withdraw(assets: uint256, receiver: address = msg.sender, owner: address = m
     @return The shares burned.
     """
     self._accrue_fee()
-    self._harvest()
     total: uint256 = self._total_assets_checked()
     shares: uint256 = self._withdraw_shares(assets, total)
     assert shares <= max_shares, "vault: max shares"
@@ -735,13 +739,19 @@ def accept_ownership():
 @external
 def asset_breakdown() -> (uint256, uint256, uint256, uint256):
     """
-    @notice (LP value, perp value, idle USDC, idle WETH value) in asset base units at the
-            oracle; their sum is totalAssets.
+    @notice (LP value with its uncollected fees, perp value, idle USDC, idle WETH value) in
+            asset base units at the oracle; their sum is totalAssets up to the rounding of
+            converting the WETH parts one by one (at most 1 unit).
     """
+    answer: uint256 = self._oracle_answer(False)
     usdc: uint256 = 0
     weth: uint256 = 0
-    usdc, weth = self._lp_amounts(self._oracle_answer(False))
-    answer: uint256 = self._oracle_answer(False)
+    usdc, weth = self._lp_amounts(answer)
+    fee_usdc: uint256 = 0
+    fee_weth: uint256 = 0
+    fee_usdc, fee_weth = self._fees_owed()
+    usdc += fee_usdc
+    weth += fee_weth
     return (usdc + self._weth_value(weth, answer), self._perp_value(),
             staticcall ASSET.balanceOf(self),
             self._weth_value(staticcall WETH.balanceOf(self), answer))
@@ -751,16 +761,28 @@ def asset_breakdown() -> (uint256, uint256, uint256, uint256):
 @external
 def lp_amounts() -> (uint256, uint256):
     """
-    @notice (USDC, WETH) the LP position holds at the oracle price, rounded down.
+    @notice (USDC, WETH) the LP position holds at the oracle price, rounded down (principal
+            only: `uncollected_fees` has the fees).
     """
     return self._lp_amounts(self._oracle_answer(False))
 
 
 @view
 @external
+def uncollected_fees() -> (uint256, uint256):
+    """
+    @notice (USDC, WETH) swap fees the LP position has earned and not collected: exactly what
+            the position manager's `collect` would pay now.
+    """
+    return self._fees_owed()
+
+
+@view
+@external
 def delta() -> int256:
     """
-    @notice The vault's ETH delta in WETH base units: LP WETH + idle WETH + perp size.
+    @notice The vault's ETH delta in WETH base units: LP WETH (principal at the oracle and
+            uncollected fees) + idle WETH + perp size.
     """
     return self._delta()
 
@@ -851,6 +873,49 @@ def _lp_amounts(answer: uint256) -> (uint256, uint256):
 
 @view
 @internal
+def _growth_inside(tick: int24, fee_global: uint256, outside_lower: uint256,
+                   outside_upper: uint256) -> uint256:
+    # Uniswap v3 Tick.getFeeGrowthInside: modular (wrapping) arithmetic, as in the pool.
+    below: uint256 = outside_lower
+    if tick < self.tick_lower:
+        below = unsafe_sub(fee_global, outside_lower)
+    above: uint256 = outside_upper
+    if tick >= self.tick_upper:
+        above = unsafe_sub(fee_global, outside_upper)
+    return unsafe_sub(unsafe_sub(fee_global, below), above)
+
+
+@view
+@internal
+def _fees_owed() -> (uint256, uint256):
+    """(USDC, WETH) fees owed to the position: the manager's tokensOwed plus the growth
+    inside the range since its snapshot times the liquidity, over 2**128 (what `collect`
+    credits after poking the pool with a zero burn)."""
+    if self.token_id == 0:
+        return 0, 0
+    pos: (uint96, address, address, address, uint24, int24, int24, uint128, uint256, uint256,
+          uint128, uint128) = staticcall NPM.positions(self.token_id)
+    tick: int24 = (staticcall POOL.slot0())[1]
+    lower: (uint128, int128, uint256, uint256, int56, uint160, uint32, bool) = \
+        staticcall POOL.ticks(self.tick_lower)
+    upper: (uint128, int128, uint256, uint256, int56, uint160, uint32, bool) = \
+        staticcall POOL.ticks(self.tick_upper)
+    inside0: uint256 = self._growth_inside(
+        tick, staticcall POOL.feeGrowthGlobal0X128(), lower[2], upper[2])
+    inside1: uint256 = self._growth_inside(
+        tick, staticcall POOL.feeGrowthGlobal1X128(), lower[3], upper[3])
+    liquidity: uint256 = convert(pos[7], uint256)
+    owed0: uint256 = convert(pos[10], uint256) + v3_math.mul_div(
+        unsafe_sub(inside0, pos[8]), liquidity, Q128)
+    owed1: uint256 = convert(pos[11], uint256) + v3_math.mul_div(
+        unsafe_sub(inside1, pos[9]), liquidity, Q128)
+    if WETH_IS_TOKEN1:
+        return owed0, owed1
+    return owed1, owed0
+
+
+@view
+@internal
 def _perp_value() -> uint256:
     remaining: int256 = staticcall PERP.remaining_margin(self)
     if remaining <= 0:
@@ -864,8 +929,11 @@ def _total_assets_at(answer: uint256) -> uint256:
     usdc: uint256 = 0
     weth: uint256 = 0
     usdc, weth = self._lp_amounts(answer)
-    weth += staticcall WETH.balanceOf(self)
-    return (usdc + staticcall ASSET.balanceOf(self) + self._weth_value(weth, answer)
+    fee_usdc: uint256 = 0
+    fee_weth: uint256 = 0
+    fee_usdc, fee_weth = self._fees_owed()
+    weth += fee_weth + staticcall WETH.balanceOf(self)
+    return (usdc + fee_usdc + staticcall ASSET.balanceOf(self) + self._weth_value(weth, answer)
             + self._perp_value())
 
 
@@ -885,7 +953,7 @@ def _total_assets_checked() -> uint256:
 @view
 @internal
 def _delta() -> int256:
-    weth: uint256 = self._lp_amounts(self._oracle_answer(False))[1]
+    weth: uint256 = self._lp_amounts(self._oracle_answer(False))[1] + self._fees_owed()[1]
     weth += staticcall WETH.balanceOf(self)
     return convert(weth, int256) + (staticcall PERP.positions(self)).size
 
@@ -961,7 +1029,6 @@ def _before_entry() -> uint256:
     assert not self.paused, "vault: paused"
     assert not self.shutdown, "vault: shut down"
     self._accrue_fee()
-    self._harvest()
     return self._total_assets_checked()
 
 
@@ -982,9 +1049,17 @@ def _exit(shares: uint256, owner: address, total: uint256) -> uint256:
     assert shares != 0 and shares <= self.balanceOf[owner], "vault: bad shares"
     gross: uint256 = self._to_assets(shares, total, False)
     everything: bool = shares == supply
-    weth: uint256 = staticcall WETH.balanceOf(self) * shares // supply
-    if self.liquidity != 0:
-        weth += self._remove_liquidity(self.liquidity * shares // supply, everything)[1]
+    # WETH to sell: the leaver's liquidity's principal and its fraction of idle WETH and fees.
+    weth: uint256 = staticcall WETH.balanceOf(self)
+    if self.token_id != 0:
+        principal: uint256 = 0
+        collected: uint256 = 0
+        principal, collected = self._remove_liquidity(self.liquidity * shares // supply,
+                                                      everything)
+        weth += collected - principal
+        weth = principal + weth * shares // supply
+    else:
+        weth = weth * shares // supply
     pos: PerpPosition = staticcall PERP.positions(self)
     if everything and pos.size != 0:
         extcall PERP.close_position(self._acceptable(pos.size < 0), block.timestamp)
@@ -1083,10 +1158,12 @@ def _swap(token_in: IERC20, token_out: IERC20, amount: uint256) -> uint256:
 @internal
 def _remove_liquidity(amount: uint256, everything: bool) -> (uint256, uint256):
     """Take `amount` liquidity out and collect everything owed (everything: burn the NFT too);
-    returns the (USDC, WETH) collected."""
+    returns (WETH principal taken out, WETH collected: that principal and all fees owed)."""
     token: uint256 = self.token_id
+    principal0: uint256 = 0
+    principal1: uint256 = 0
     if amount != 0:
-        extcall NPM.decreaseLiquidity(DecreaseParams(
+        principal0, principal1 = extcall NPM.decreaseLiquidity(DecreaseParams(
             token_id=token, liquidity=convert(amount, uint128), amount0_min=0, amount1_min=0,
             deadline=block.timestamp))
         self.liquidity -= amount
@@ -1099,20 +1176,8 @@ def _remove_liquidity(amount: uint256, everything: bool) -> (uint256, uint256):
         self.token_id = 0
         self.liquidity = 0
     if WETH_IS_TOKEN1:
-        return got0, got1
-    return got1, got0
-
-
-@internal
-def _harvest():
-    """Collect the position's swap fees into idle balances, so that totalAssets counts them
-    before shares are priced. The pool credits fees only when a position is touched: one unit
-    of liquidity comes out to touch it."""
-    if self.liquidity > 1:
-        usdc: uint256 = 0
-        weth: uint256 = 0
-        usdc, weth = self._remove_liquidity(1, False)
-        log Harvested(usdc=usdc, weth=weth)
+        return principal1, got1
+    return principal0, got0
 
 
 @internal

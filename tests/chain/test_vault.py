@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from vault_support import DAY, USDC, VaultEnv, env, revert_reason
 from web3 import Web3
+from web3.logs import DISCARD
 
 from hedgekit.chain import addresses as A
 from hedgekit.chain.rpc import rpc
@@ -75,48 +76,41 @@ def test_keeper_along_real_price_path__delta_in_band_every_step_and_exits_conser
     assert [t.tx_hash for t in keeper.journal.txs(env.address)] == [r.tx_hash for r in mined]
     assert all(t.status == "mined" for t in keeper.journal.txs(env.address))
 
-    # Exits: all three in one block (one timestamp: no funding accrues between them).
-    w3 = env.w3
-    rpc(w3, "evm_setAutomine", False)
-    try:
-        hashes = []
-        for actor in depositors:
-            shares = env.vault.functions.balanceOf(actor).call()
-            hashes.append(env.vault.functions.redeem(shares, actor, actor).transact(
-                {"from": actor, "gas": 3_000_000}))
-        balances = {a: env.usdc.functions.balanceOf(a).call() for a in depositors}
-        rpc(w3, "evm_mine")
-    finally:
-        rpc(w3, "evm_setAutomine", True)
-    receipts = [w3.eth.get_transaction_receipt(h) for h in hashes]
-    assert all(r["status"] == 1 for r in receipts)
-    block = receipts[0]["blockNumber"]
-    assert {r["blockNumber"] for r in receipts} == {block}
-    events = [env.vault.events.Unwound().process_receipt(r)[0]["args"] for r in receipts]
-    paid = {a: env.usdc.functions.balanceOf(a).call() - balances[a] for a in depositors}
-    assert [e["payout"] for e in events] == list(paid.values())
-    answer = read_vault_state(w3, env.address, block).oracle_answer
-    harvested = [sum(e["args"]["usdc"] + weth_value(e["args"]["weth"], answer, 6, 18, 8)
-                     for e in env.vault.events.Harvested().process_receipt(r)) for r in receipts]
-    # One state flows into the next, plus the fees the next exit collects (the vault's share of
-    # the previous exit's own swap fee). totalAssets converts all WETH at once, so a harvest
-    # valued on its own may round 1 unit below what it adds: 0 or 1 unit per harvest.
-    for i in (1, 2):
-        gap = (events[i]["total_assets_before"] - events[i - 1]["total_assets_after"]
-               + events[i - 1]["payout"] - harvested[i])
-        assert gap in (0, 1)
-    for event in events:
-        loss = max(event["total_assets_before"] - event["total_assets_after"], 0)
-        assert event["payout"] == event["gross"] - loss
-    remaining = env.vault.functions.totalAssets().call(block_identifier=block)
-    costs = sum(e["total_assets_before"] - e["total_assets_after"] for e in events)
-    gap = (sum(paid.values()) + remaining + costs
-           - events[0]["total_assets_before"] - sum(harvested[1:]))
-    assert gap in (0, 1, 2)
-    assert env.vault.functions.totalSupply().call() == 0
+    # Exits: one block each, all at the timestamp of the last keeper block, so that funding
+    # does not move totalAssets between them and every state in between can be read.
+    w3, f = env.w3, env.vault.functions
+    latest = w3.eth.get_block("latest")
+    start, now = int(latest["number"]), int(latest["timestamp"])
+    total_0 = f.totalAssets().call(block_identifier=start)
+    paid, costs, block = 0, 0, start
+    for actor in depositors:
+        shares, supply = f.balanceOf(actor).call(), f.totalSupply().call()
+        before = f.totalAssets().call(block_identifier=block)
+        balance = env.usdc.functions.balanceOf(actor).call()
+        rpc(w3, "evm_setNextBlockTimestamp", now)
+        receipt = env.send(f.redeem(shares, actor, actor), actor, "redeeming")
+        block = receipt["blockNumber"]
+        assert w3.eth.get_block(block)["timestamp"] == now
+        (event,) = [e["args"] for e in env.vault.events.Unwound().process_receipt(
+            receipt, errors=DISCARD)]
+        payout = env.usdc.functions.balanceOf(actor).call() - balance
+        # priced on exactly the state the previous block left (no harvest step, no funding)
+        assert event["total_assets_before"] == before
+        assert event["gross"] == to_assets(shares, before, supply)  # the Python twin
+        loss = max(before - event["total_assets_after"], 0)
+        assert payout == event["payout"] == event["gross"] - loss
+        assert payout >= net_of_buffer(event["gross"], 100)  # redeem's own bound
+        # paying moves exactly the payout out of totalAssets
+        assert f.totalAssets().call(block_identifier=block) == event["total_assets_after"] - payout
+        paid += payout
+        costs += before - event["total_assets_after"]
+    remaining = f.totalAssets().call(block_identifier=block)
+    assert f.totalSupply().call() == 0
+    # conservation to the wei: what the depositors got + what the exits cost (swap and perp
+    # fees against the oracle value, realized by the leavers) + what remains = total assets
+    assert paid + costs + remaining == total_0
     assert 0 <= remaining < USDC  # dust: the virtual shares' part and rounding
-    for event in events:  # redeem's own guarantee: at most the exit buffer below gross
-        assert event["payout"] >= net_of_buffer(event["gross"], 100)
+    assert abs(costs) < total_0 // 100
 
 
 def test_rebalance__from_non_keeper__reverts(env: VaultEnv, tmp_path: Path) -> None:
@@ -291,5 +285,30 @@ def test_views__breakdown_sums_to_total_assets_and_lp_matches_the_python_twin(
     twin = lp_amounts(s.liquidity, s.oracle_sqrt_price_x96, get_sqrt_ratio_at_tick(s.tick_lower),
                       get_sqrt_ratio_at_tick(s.tick_upper), True)
     assert (s.lp_usdc, s.lp_weth) == twin
-    assert s.delta == s.lp_weth + s.idle_weth + s.perp_size
+    assert s.delta == s.lp_weth + s.fees_weth + s.idle_weth + s.perp_size
     assert np.isfinite(s.delta_eth)
+
+
+def test_views__uncollected_fees_are_what_collect_pays_and_count_in_total_assets(
+        env: VaultEnv, tmp_path: Path, w3: Web3) -> None:
+    from hedgekit.amm.readers.v3_positions import read_positions
+    from hedgekit.chain.artifacts import npm_artifact
+
+    _rebalanced(env, tmp_path)
+    feed = float(env.driver.feed_price(A.ETH_USD_FEED))
+    env.driver.set_price("ETH", feed * 1.02)  # swaps through the vault's range: it earns fees
+    env.driver.set_price("ETH", feed)
+    s = read_vault_state(w3, env.address)
+    assert s.fees_usdc > 0 and s.fees_weth > 0
+    (position,) = read_positions(w3, env.address, [s.token_id], s.block_number)
+    assert (s.fees_usdc, s.fees_weth) == (position.fees0, position.fees1)  # USDC is token0
+    npm = w3.eth.contract(address=A.NONFUNGIBLE_POSITION_MANAGER,
+                          abi=npm_artifact("NonfungiblePositionManager").abi)
+    paid = npm.functions.collect((s.token_id, env.address, 2**128 - 1, 2**128 - 1)).call(
+        {"from": env.address}, block_identifier=s.block_number)
+    assert tuple(paid) == (s.fees_usdc, s.fees_weth)
+    # the fees are in totalAssets: the LP principal, the fees and idle WETH converted at once
+    answer = s.oracle_answer
+    weth = s.lp_weth + s.fees_weth + s.idle_weth
+    assert s.total_assets == (s.lp_usdc + s.fees_usdc + s.idle_usdc + s.perp_value
+                              + weth_value(weth, answer, 6, 18, 8))

@@ -212,6 +212,8 @@ def status(vault_address: str, block: int | None, rpc_url: str, network: str | N
     _emit({"block": state.block_number, "total assets USDC": usd(state.total_assets),
            "LP / perp / idle USDC / idle WETH": " / ".join(usd(v) for v in (
                state.lp_value, state.perp_value, state.idle_usdc, state.idle_weth_value)),
+           "uncollected fees USDC / WETH": f"{usd(state.fees_usdc)} / "
+                                           f"{from_base_units(state.fees_weth, 18):.6f}",
            "share price USDC": usd(state.share_price),
            "range (ticks)": f"[{state.tick_lower}, {state.tick_upper})"
                             f"{'' if state.in_range else ' out of range'}",

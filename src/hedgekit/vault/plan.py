@@ -164,8 +164,8 @@ def plan_rebalance(state: VaultState, policy: HedgePolicy, config: KeeperConfig,
     lp_value = int(capital / (1 + weth_share / config.hedge_leverage))
     margin_target = capital - lp_value
     weth_target = _usd_to_wei(int(lp_value * weth_share), answer)
-    weth_have = state.idle_weth + state.lp_weth
-    usdc_have = state.idle_usdc + state.lp_usdc
+    weth_have = state.idle_weth + state.lp_weth + state.fees_weth  # all collected on re-range
+    usdc_have = state.idle_usdc + state.lp_usdc + state.fees_usdc
     gap = weth_target - weth_have
     swap = 0
     if gap > config.min_trade_wei:  # buy WETH: pay its oracle value grossed up by the fee

@@ -32,7 +32,8 @@ class VaultState:
     """Everything the keeper and ``hedgekit vault status`` need, at ``block_number``.
 
     Asset amounts are USDC base units, WETH amounts and sizes wei (18 decimals), the oracle
-    answer has 8 decimals. ``delta`` = LP WETH + idle WETH + perp size, valued at the oracle.
+    answer has 8 decimals. ``delta`` = LP WETH (principal at the oracle and uncollected fees)
+    + idle WETH + perp size.
     """
 
     vault: Address
@@ -56,6 +57,11 @@ class VaultState:
     liquidity: int
     lp_usdc: int
     lp_weth: int
+    """The position's principal at the oracle price (``lp_amounts``)."""
+    fees_usdc: int
+    fees_weth: int
+    """Swap fees earned and not yet collected (``uncollected_fees``): part of ``lp_value``,
+    ``total_assets`` and ``delta``."""
     perp_size: int
     perp_margin: int
     remaining_margin: int
@@ -86,8 +92,8 @@ class VaultState:
 
     @property
     def lp_delta_eth(self) -> float:
-        """ETH held in the LP position (its delta)."""
-        return self.lp_weth / ETH
+        """ETH held in the LP position, fees included (its delta)."""
+        return (self.lp_weth + self.fees_weth) / ETH
 
     @property
     def perp_size_eth(self) -> float:
@@ -159,6 +165,7 @@ def read_vault_state(w3: Web3, vault: str, block: int | None = None) -> VaultSta
         Call(v, "max_delta()", (), U),
         Call(v, "max_deviation_bps()", (), U),
         Call(v, "max_slippage_bps()", (), U),
+        Call(v, "uncollected_fees()", (), U * 2),
     ]
     r = [row for row in multicall(w3, calls, block=block) if row is not None]
     (share_price,) = r[5]
@@ -179,7 +186,7 @@ def read_vault_state(w3: Web3, vault: str, block: int | None = None) -> VaultSta
         pool_tick=int(r[16][1]), paused=bool(r[17][0]), shutdown=bool(r[18][0]),
         keeper=Address(str(r[19][0])), last_action=int(r[20][0]), cooldown=int(r[21][0]),
         max_delta=int(r[22][0]), max_deviation_bps=int(r[23][0]),
-        max_slippage_bps=int(r[24][0]))
+        max_slippage_bps=int(r[24][0]), fees_usdc=int(r[25][0]), fees_weth=int(r[25][1]))
 
 
 __all__ = ["VaultState", "read_vault_state"]

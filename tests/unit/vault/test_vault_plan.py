@@ -27,8 +27,8 @@ def _state(**changes: object) -> VaultState:
         total_assets=100_000 * 10**6, lp_value=0, perp_value=0, idle_usdc=100_000 * 10**6,
         idle_weth_value=0, idle_weth=0, total_supply=10**17, share_decimals=12,
         share_price=10**6, token_id=0, tick_lower=0, tick_upper=0, liquidity=0, lp_usdc=0,
-        lp_weth=0, perp_size=0, perp_margin=0, remaining_margin=0, delta=0,
-        oracle_answer=ANSWER, oracle_updated_at=10**9, oracle_sqrt_price_x96=SQRT,
+        lp_weth=0, fees_usdc=0, fees_weth=0, perp_size=0, perp_margin=0, remaining_margin=0,
+        delta=0, oracle_answer=ANSWER, oracle_updated_at=10**9, oracle_sqrt_price_x96=SQRT,
         pool_sqrt_price_x96=SQRT, pool_tick=TICK, paused=False, shutdown=False,
         keeper=Address("0x" + "03" * 20), last_action=0, cooldown=3_600, max_delta=2 * ETH,
         max_deviation_bps=100, max_slippage_bps=100)
