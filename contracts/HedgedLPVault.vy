@@ -22,14 +22,16 @@
      the virtual shares, so inflating the share price costs the attacker ~10**6 times what it
      can take from a victim's rounding. Deposits round shares down, mint rounds assets up.
      Exits. redeem/withdraw unwind the fraction shares/supply of everything (LP liquidity,
-     perp size and margin, idle WETH sold for USDC) and pay
+     perp size and margin, idle WETH sold for USDC; a hedge that would be left under twice
+     the perp's minimum margin is closed instead) and pay
          payout = gross - max(loss, 0),  gross = shares * (totalAssets + 1) / (supply + 10**6)
      where loss = totalAssets before - totalAssets after the unwind (swap slippage against the
      oracle, the perp fee, rounding): the leaver bears its own exit cost and those who stay
-     keep at least their pro-rata assets (a gain, e.g. fees collected by a full exit, stays
-     in the vault). `Unwound` logs totalAssets before and after the unwind (before paying);
-     after the payment totalAssets is exactly `total_assets_after - payout`. previewRedeem is gross less `max_slippage_bps` (a
-     lower bound redeem enforces), previewWithdraw grosses the assets up by the same buffer.
+     keep at least their pro-rata assets (a gain, e.g. the pool above the oracle when the
+     unwind sells WETH, stays in the vault). `Unwound` logs totalAssets before and after the
+     unwind (before paying); after the payment totalAssets is exactly total_assets_after
+     less what was paid. previewRedeem is gross less `max_slippage_bps` (a lower bound
+     redeem enforces), previewWithdraw grosses the assets up by the same buffer.
      After a shutdown only USDC is left and exits pay gross exactly.
      Management fee. `management_fee` (wad per year, at most 5 %) accrues by minting shares to
      `fee_recipient` so that it owns fee * dt / year of the vault; previews include the shares
@@ -72,6 +74,7 @@ interface PerpMarket:
     def close_position(acceptable_price: uint256, deadline: uint256): nonpayable
     def positions(account: address) -> PerpPosition: view
     def remaining_margin(account: address) -> int256: view
+    def min_margin() -> uint256: view
     def oracle_price() -> uint256: view
     def ORACLE() -> address: view
     def COLLATERAL() -> address: view
@@ -1061,7 +1064,12 @@ def _exit(shares: uint256, owner: address, total: uint256) -> uint256:
     else:
         weth = weth * shares // supply
     pos: PerpPosition = staticcall PERP.positions(self)
-    if everything and pos.size != 0:
+    # A hedge that would keep less than twice the perp's minimum margin is closed, not cut:
+    # neither the cut's settlement nor its fee may leave it under the minimum (what remains
+    # of the vault is then dust, unhedged).
+    kept: uint256 = pos.margin - pos.margin * shares // supply
+    close: bool = everything or (pos.size != 0 and kept < 2 * staticcall PERP.min_margin())
+    if close and pos.size != 0:
         extcall PERP.close_position(self._acceptable(pos.size < 0), block.timestamp)
     elif pos.size != 0:
         # Rounded toward zero: the hedge shrinks by at most the leaver's fraction.
@@ -1071,7 +1079,7 @@ def _exit(shares: uint256, owner: address, total: uint256) -> uint256:
         if cut != 0:
             extcall PERP.modify_position(cut, self._acceptable(cut > 0), block.timestamp)
     margin: uint256 = (staticcall PERP.positions(self)).margin
-    if not everything:
+    if not close:
         margin = margin * shares // supply
     if margin != 0:
         extcall PERP.withdraw_margin(margin)

@@ -14,6 +14,7 @@ from web3 import Web3
 from web3.logs import DISCARD
 
 from hedgekit.chain import addresses as A
+from hedgekit.chain.artifacts import project_artifact
 from hedgekit.chain.rpc import rpc
 from hedgekit.models.price_history import load_price_history
 from hedgekit.vault.math import net_of_buffer, to_assets, weth_value
@@ -234,6 +235,24 @@ def test_shutdown__unwinds_to_usdc_and_returns_assets_pro_rata(env: VaultEnv,
     before = env.usdc.functions.balanceOf(trader).call()
     env.send(env.vault.functions.redeem(shares, trader, trader), trader, "redeeming")
     assert env.usdc.functions.balanceOf(trader).call() - before == expected
+
+
+def test_withdraw__max_withdraw_of_the_only_holder__closes_the_hedge_it_would_leave_as_dust(
+        env: VaultEnv, tmp_path: Path) -> None:
+    holder = env.actors.trader
+    env.deposit(holder, 40_000 * USDC, _funder(env))
+    assert env.keeper(tmp_path / "j.sqlite", execute=True).step().outcome == "mined"
+    perp = env.w3.eth.contract(address=read_vault_state(env.w3, env.address).perp,
+                               abi=project_artifact("PerpMarket").abi)
+    assert perp.functions.positions(env.address).call()[0] < 0  # hedged: a short
+    assets = env.vault.functions.maxWithdraw(holder).call()
+    balance = env.usdc.functions.balanceOf(holder).call()
+    # maxWithdraw holds for the block it was read at: a second of funding can lower it
+    rpc(env.w3, "evm_setNextBlockTimestamp", env.w3.eth.get_block("latest")["timestamp"])
+    env.send(env.vault.functions.withdraw(assets, holder, holder), holder, "withdrawing")
+    assert env.usdc.functions.balanceOf(holder).call() - balance == assets
+    assert env.vault.functions.balanceOf(holder).call() > 0  # the buffer's shares stay
+    assert tuple(perp.functions.positions(env.address).call()[:2]) == (0, 0)  # closed, no margin
 
 
 def test_deposit__above_the_cap__reverts(env: VaultEnv) -> None:
