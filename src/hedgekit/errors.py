@@ -38,6 +38,11 @@ class AnvilNotFoundError(ChainError):
         )
 
 
+class NodeUnreachableError(ChainError):
+    """The node did not answer (connection refused, reset or closed, or timed out): the
+    request may or may not have been handled. Transient: a caller may retry."""
+
+
 class ArtifactError(ChainError):
     """A contract artifact (npm package build or compiled project contract) is missing."""
 

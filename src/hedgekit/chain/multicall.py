@@ -22,7 +22,8 @@ from eth_utils import keccak
 from web3 import Web3
 
 from hedgekit.chain.addresses import MULTICALL3
-from hedgekit.errors import ChainError
+from hedgekit.chain.rpc import node_unreachable
+from hedgekit.errors import ChainError, NodeUnreachableError
 
 _AGGREGATE3 = keccak(text="aggregate3((address,bool,bytes)[])")[:4]
 #: Calls per aggregate3 request; larger batches are split into several requests.
@@ -102,6 +103,9 @@ def multicall(
                     batch.add(w3.eth.call(_request(chunk), block))
                 raws = list(batch.execute())  # type: ignore[arg-type]
     except Exception as err:  # web3 raises ContractLogicError / RPC errors
+        if node_unreachable(err):
+            raise NodeUnreachableError(f"Multicall3 batch of {len(calls)} calls: the node did "
+                                       f"not answer ({err})") from err
         strict = not all(c.allow_failure for c in calls)
         failing = " (a call that may not fail reverted)" if strict else ""
         raise ChainError(f"Multicall3 batch of {len(calls)} calls failed{failing}: {err}") from err

@@ -4,10 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+import requests
 from web3 import Web3
 from web3.types import RPCEndpoint
 
-from hedgekit.errors import ChainError
+from hedgekit.errors import ChainError, NodeUnreachableError
+
+#: What a lost or refused connection to the node raises (hedgekit's, requests' and the
+#: standard library's).
+_UNREACHABLE = (NodeUnreachableError, requests.exceptions.ConnectionError,
+                requests.exceptions.Timeout, ConnectionError, TimeoutError)
+
+
+def node_unreachable(err: BaseException) -> bool:
+    """Whether ``err``, or an exception it was raised from, is a lost or refused connection
+    to the node (not an answer such as a revert)."""
+    seen: set[int] = set()
+    current: BaseException | None = err
+    while current is not None and id(current) not in seen:
+        if isinstance(current, _UNREACHABLE):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def rpc(w3: Web3, method: str, *params: Any) -> Any:

@@ -19,8 +19,8 @@ from web3 import Web3
 from hedgekit.chain.addresses import OPTIONS_MARKET_ETH_USD
 from hedgekit.chain.anvil import start_anvil
 from hedgekit.chain.connection import connect
-from hedgekit.chain.rpc import rpc
-from hedgekit.errors import ChainError, SimulationError
+from hedgekit.chain.rpc import node_unreachable, rpc
+from hedgekit.errors import ChainError, NodeUnreachableError, SimulationError
 from hedgekit.portfolio import Portfolio, portfolio_greeks, read_portfolio
 from hedgekit.strategy.planner import HedgePlan
 from hedgekit.strategy.signer import Signer
@@ -68,6 +68,9 @@ def check_transaction(w3: Web3, sender: str, tx: UnsignedTx) -> int:
         w3.eth.call(params)
         return int(w3.eth.estimate_gas(params))
     except Exception as err:  # web3 raises ContractLogicError / ValueError / RPC errors
+        if node_unreachable(err):  # no answer is not a failed simulation
+            raise NodeUnreachableError(f"simulating {tx.description}: the node did not answer "
+                                       f"({err})") from err
         raise SimulationError(tx.description, _revert_reason(err)) from err
 
 

@@ -11,6 +11,9 @@ Safety:
   until they are settled.
 - **gas price cap**: no send while the max fee per gas would exceed ``max_fee_per_gas``.
 - **dry run by default**; **clean stop**: SIGINT/SIGTERM finish the current step, then exit.
+- **a lost connection is not fatal**: a step the node did not answer is logged and retried
+  with a backoff (doubling from the interval, at most ``MAX_BACKOFF`` seconds); what it left
+  unresolved in the journal is resolved first by the next step.
 - logs name addresses, hashes and numbers only, never a key (signers hide theirs).
 """
 
@@ -31,6 +34,7 @@ from web3 import Web3
 from web3.exceptions import TimeExhausted, TransactionNotFound
 
 from hedgekit.amm.readers import read_pool_states
+from hedgekit.chain.rpc import node_unreachable
 from hedgekit.errors import ChainError, ConfigError, SimulationError
 from hedgekit.strategy.execution import check_transaction, gas_limit
 from hedgekit.strategy.policy import HedgePolicy
@@ -46,6 +50,8 @@ WAD = 10**18
 #: A 'sending' row whose nonce is used but whose transaction is not found this many blocks
 #: later went to another transaction.
 STALE_BLOCKS = 64
+#: Longest pause (seconds) between retries of steps the node did not answer.
+MAX_BACKOFF = 30.0
 
 
 @dataclass(frozen=True)
@@ -112,23 +118,34 @@ class Keeper:
 
     # -- the loop --------------------------------------------------------------------------
     def run(self, interval: float, max_steps: int | None = None) -> int:
-        """Step every ``interval`` seconds until SIGINT/SIGTERM (or ``max_steps``), holding
-        the vault's lock; returns the number of steps taken."""
+        """Step every ``interval`` seconds until SIGINT/SIGTERM (or ``max_steps``, failed steps
+        included), holding the vault's lock; returns the number of steps taken."""
         lock = KeeperLock(self.journal.path, self.vault)
         lock.acquire()
         previous = {sig: signal.signal(sig, self._on_signal)
                     for sig in (signal.SIGINT, signal.SIGTERM)}
-        steps = 0
+        steps = failures = 0
         try:
             log.info("keeper for %s started (%s, pid %d)", self.vault,
                      "executing" if self.execute else "dry run", os.getpid())
             while not self.stop_requested.is_set():
-                result = self.step()
+                pause = interval
+                try:
+                    result = self.step()
+                except Exception as err:
+                    if not node_unreachable(err):
+                        raise
+                    failures += 1
+                    pause = min(max(interval, 0.1) * 2**failures, MAX_BACKOFF)
+                    log.warning("step failed, the node did not answer (%s): retrying in %.1f s",
+                                err, pause)
+                else:
+                    failures = 0
+                    log.info("step %s: %s (%s)", result.step_id, result.outcome, result.detail)
                 steps += 1
-                log.info("step %s: %s (%s)", result.step_id, result.outcome, result.detail)
                 if max_steps is not None and steps >= max_steps:
                     break
-                self.stop_requested.wait(interval)
+                self.stop_requested.wait(pause)
             log.info("keeper for %s stopped after %d steps", self.vault, steps)
         finally:
             for sig, handler in previous.items():
@@ -219,25 +236,29 @@ class Keeper:
         if tx_hash is None:
             tx_hash = self._find_by_nonce(row)
             if tx_hash is None:
-                used = self.w3.eth.get_transaction_count(row.sender, "pending")  # type: ignore[arg-type]
-                if used <= row.nonce:
-                    self.journal.mark(row.id, "abandoned", "crashed before it was sent")
-                    return True
-                latest = int(self.w3.eth.get_block("latest")["number"])
-                if latest > row.from_block + STALE_BLOCKS:
-                    self.journal.mark(row.id, "dropped", "its nonce went to another transaction")
-                    return True
-                return False  # sent, but not visible yet: look again next step
+                return self._gone(row, "abandoned", "crashed before it was sent")
             self.journal.record_sent(row.id, tx_hash)
             log.info("found %s by its nonce %d", tx_hash, row.nonce)
         try:
             self.w3.eth.get_transaction(tx_hash)  # type: ignore[arg-type]
         except TransactionNotFound:
-            if self.w3.eth.get_transaction_count(row.sender, "pending") <= row.nonce:  # type: ignore[arg-type]
-                self.journal.mark(row.id, "dropped", "the node forgot the transaction")
-                return True
+            return self._gone(row, "dropped", "the node forgot the transaction")
         log.info("resuming: waiting for %s (not resent)", tx_hash)
         return self._settle(None, None, row.id, tx_hash).outcome != "waiting"
+
+    def _gone(self, row: TxRow, status: str, why: str) -> bool:
+        """A row whose transaction the node does not know: ``status`` if its nonce is still
+        unused (nothing of it can land), 'dropped' once the nonce has gone to another
+        transaction for STALE_BLOCKS blocks; True once marked, False to look again next
+        step (a sent transaction may not be visible yet)."""
+        used = self.w3.eth.get_transaction_count(row.sender, "pending")  # type: ignore[arg-type]
+        if used <= row.nonce:
+            self.journal.mark(row.id, status, why)
+            return True
+        if int(self.w3.eth.get_block("latest")["number"]) > row.from_block + STALE_BLOCKS:
+            self.journal.mark(row.id, "dropped", "its nonce went to another transaction")
+            return True
+        return False
 
     def _find_by_nonce(self, row: TxRow) -> str | None:
         """The hash of ``row.sender``'s transaction with ``row.nonce``, mined since the row's
