@@ -211,3 +211,29 @@ def test_cli__deposit_keeper_status_history__report_the_same_vault(
     history = json.loads(_cli("history", env.address, "--journal", journal, "--json").stdout)
     assert [s["action"] for s in history["steps"]] == ["rebalance"]
     assert history["transactions"] == []
+
+
+def test_cli__withdraw_all__dry_run_then_redeems_with_a_floor_under_the_preview(
+        env: VaultEnv, replica: Replica) -> None:
+    _funded(env)
+    holder, url = env.actors.trader, ("--rpc-url", replica.url)
+    shares = env.vault.functions.balanceOf(holder).call()
+    dry = _cli("withdraw", env.address, "--all", "--from", holder, "--json", *url)
+    assert dry.returncode == 0, dry.stderr
+    report = json.loads(dry.stdout)
+    assert report["sent"] is False and report["shares"] == shares
+    assert report["min_assets"] == report["preview"] * 9_990 // 10_000
+    assert env.vault.functions.balanceOf(holder).call() == shares  # nothing sent
+    before = env.usdc.functions.balanceOf(holder).call()
+    done = _cli("withdraw", env.address, "--all", "--from", holder, "--execute", "--json", *url)
+    assert done.returncode == 0, done.stderr
+    sent = json.loads(done.stdout)
+    assert sent["status"] == 1 and env.vault.functions.balanceOf(holder).call() == 0
+    paid = env.usdc.functions.balanceOf(holder).call() - before
+    assert paid >= sent["min_assets"] > 0
+    tx = env.w3.eth.get_transaction(sent["tx_hash"])
+    args = env.vault.decode_function_input(tx["input"])[1]
+    assert (args["shares"], args["min_assets"]) == (shares, sent["min_assets"])
+    bad = _cli("withdraw", env.address, "--shares", str(shares), "--from", holder, *url)
+    assert bad.returncode == 2 and "holds 0 shares" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1

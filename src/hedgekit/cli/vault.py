@@ -40,6 +40,9 @@ from_option = click.option("--from", "sender", default=None,
                            help="Unlocked node account to send from (dev chains).")
 execute_option = click.option("--execute", "execute_", is_flag=True,
                               help="Send (default: dry run).")
+BPS = 10_000
+#: How far below today's previewRedeem a redeem may pay before it reverts (bps).
+DRIFT_BPS = 10
 
 
 def _address(value: str, what: str) -> str:
@@ -172,7 +175,9 @@ def deposit(vault_address: str, amount: str, account: str | None, sender: str | 
 def withdraw(vault_address: str, shares: int | None, everything: bool, account: str | None,
              sender: str | None, execute_: bool, rpc_url: str, network: str | None,
              as_json: bool) -> None:
-    """Redeem --shares N (or --all) for USDC, unwinding their part of the vault."""
+    """Redeem --shares N (or --all) for USDC, unwinding their part of the vault. The redeem
+    carries a floor: it reverts below previewRedeem (gross less the vault's exit buffer) as
+    read now, less DRIFT_BPS for the funding and oracle moves until it is mined."""
     if (shares is None) == (not everything):
         raise InputError("pass exactly one of --shares N and --all")
     _address(vault_address, "VAULT")
@@ -183,9 +188,12 @@ def withdraw(vault_address: str, shares: int | None, everything: bool, account: 
         amount = owned if everything else int(shares or 0)
         if not 0 < amount <= owned:
             raise InputError(f"{signer.address} holds {owned} shares; cannot redeem {amount}")
-        data = contract.encode_abi("redeem", args=[amount, signer.address, signer.address])
-        report = {"vault": contract.address, "shares": amount,
-                  "at_least": contract.functions.previewRedeem(amount).call(),
+        at_least = contract.functions.previewRedeem(amount).call()
+        floor = at_least * (BPS - DRIFT_BPS) // BPS
+        data = contract.encode_abi("redeem", args=[amount, signer.address, signer.address,
+                                                   floor])
+        report = {"vault": contract.address, "shares": amount, "preview": at_least,
+                  "min_assets": floor,
                   **_send(w3, signer, contract.address, bytes.fromhex(data[2:]), "redeem",
                           execute_)}
     _emit(report, as_json)
