@@ -28,7 +28,7 @@ from hedgekit.chain.artifacts import project_artifact
 from hedgekit.chain.deploy import transact
 from hedgekit.chain.driver import MarketDriver
 from hedgekit.chain.replica import start_replica
-from hedgekit.chain.rpc import rpc
+from hedgekit.chain.rpc import revert, rpc, snapshot
 from hedgekit.strategy.policy import load_policy
 from hedgekit.strategy.signer import NodeSigner
 from hedgekit.vault.deploy import VaultParams, VaultRoles, deploy_vault
@@ -139,11 +139,9 @@ def entries_and_keeper(b: Bench, alice: str, bob: str, carol: str) -> None:
 
 def shut_down(b: Bench) -> None:
     """The guardian's shut_down on the hedged vault, undone afterwards (EVM snapshot)."""
-    snapshot = rpc(b.w3, "evm_snapshot")
+    taken = snapshot(b.w3)
     b.measure("shut_down (guardian)", b.vault.functions.shut_down(), b.guardian)
-    rpc(b.w3, "evm_revert", snapshot)
-    # anvil keeps the reverted part's clock: continue from the restored block
-    rpc(b.w3, "evm_setTime", int(b.w3.eth.get_block("latest")["timestamp"]) + 1)
+    revert(b.w3, taken)
 
 
 def exits(b: Bench, alice: str, bob: str, carol: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from web3 import Web3
@@ -12,7 +13,9 @@ from web3 import Web3
 from hedgekit.chain import addresses as A
 from hedgekit.chain.artifacts import npm_artifact, project_artifact
 from hedgekit.chain.deploy import transact
+from hedgekit.chain.driver import MarketDriver
 from hedgekit.chain.replica import Replica, start_replica
+from hedgekit.chain.rpc import revert, snapshot
 
 
 @pytest.fixture(scope="session")
@@ -31,13 +34,9 @@ def w3(replica: Replica) -> Web3:
 @pytest.fixture(autouse=True)
 def _isolate(w3: Web3) -> Iterator[None]:
     """Each chain test starts from the replica's state and leaves nothing behind."""
-    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]
+    taken = snapshot(w3)
     yield
-    w3.provider.make_request("evm_revert", [snapshot])
-    # anvil keeps the reverted test's clock offset (a test that warped a day would leave the
-    # next block a day ahead of the restored chain): continue from the restored block instead
-    latest = w3.eth.get_block("latest")["timestamp"]
-    w3.provider.make_request("evm_setTime", [latest + 1])
+    revert(w3, taken)  # with the clock continuing from the restored block
 
 
 @dataclass(frozen=True)
@@ -80,6 +79,30 @@ class Funder:
 @pytest.fixture(scope="session")
 def fund(w3: Web3, actors: Actors) -> Funder:
     return Funder(w3, actors.operator)
+
+
+@pytest.fixture
+def driver(w3: Web3, actors: Actors) -> MarketDriver:
+    return MarketDriver(w3, actors.operator)
+
+
+@pytest.fixture
+def fresh_oracle(_isolate: None, driver: MarketDriver) -> None:
+    """A new ETH/USD round at the current price, so no test starts on a stale oracle (the
+    markets need a fresh one to trade). Not autouse: a module opts in with
+    ``pytestmark = pytest.mark.usefixtures("fresh_oracle")``; taking ``_isolate`` makes the
+    round land after the test's snapshot, so it is reverted with the test."""
+    driver.set_feed("ETH", driver.feed_price(A.ETH_USD_FEED))
+
+
+@pytest.fixture
+def usdc(w3: Web3) -> Any:
+    return w3.eth.contract(address=A.USDC, abi=project_artifact("Token").abi)
+
+
+@pytest.fixture
+def weth(w3: Web3) -> Any:
+    return w3.eth.contract(address=A.WETH, abi=npm_artifact("WETH9").abi)
 
 
 CliResult = tuple[int, str, str]

@@ -64,11 +64,6 @@ def pool(w3: Web3, aave: AaveV3) -> Contract:
     return _contract(w3, aave.pool, "Pool")
 
 
-@pytest.fixture
-def driver(w3: Web3) -> MarketDriver:
-    return MarketDriver(w3)
-
-
 def _open_short(w3: Web3, aave: AaveV3, fund: Any, trader: str, leverage: Fraction
                 ) -> tuple[int, AaveAccountState]:
     """Supply SUPPLY_USDC, borrow WETH worth ``leverage`` of it; returns the WETH borrowed."""

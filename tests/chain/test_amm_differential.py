@@ -20,6 +20,7 @@ from hedgekit.amm.v3 import (
     swap,
 )
 from hedgekit.chain import addresses as A
+from hedgekit.chain import rpc
 from hedgekit.chain.artifacts import npm_artifact, project_artifact
 from hedgekit.chain.deploy import transact
 
@@ -29,11 +30,12 @@ POOLS = {500: A.WETH_USDC_V3_005, 3000: A.WETH_USDC_V3_030}
 
 @contextmanager
 def snapshot(w3: Web3) -> Iterator[None]:
-    sid = w3.provider.make_request("evm_snapshot", [])["result"]
+    """A fresh EVM snapshot for one hypothesis example, reverted after it."""
+    taken = rpc.snapshot(w3)
     try:
         yield
     finally:
-        w3.provider.make_request("evm_revert", [sid])
+        rpc.revert(w3, taken)
 
 
 def _erc20(w3: Web3, token: str):

@@ -12,11 +12,9 @@ import pytest
 from rich.console import Console
 from web3 import Web3
 
-from hedgekit.chain import addresses as A
 from hedgekit.chain.demo import fund as demo_fund
 from hedgekit.chain.demo import mint_position
 from hedgekit.chain.deploy import transact
-from hedgekit.chain.driver import MarketDriver
 from hedgekit.models.options import black_scholes
 from hedgekit.risk.audit import AuditReport, AuditSettings, run_audit
 from hedgekit.risk.document import to_json
@@ -33,11 +31,7 @@ PUTS = 5
 FAST = AuditSettings(paths=4_000, seed=5, sigma=0.6)
 
 
-@pytest.fixture(autouse=True)
-def fresh_oracle(_isolate: None, w3: Web3, actors: Any) -> None:
-    """A new round at the current price: the market needs a fresh oracle to trade."""
-    driver = MarketDriver(w3, actors.operator)
-    driver.set_feed("ETH", driver.feed_price(A.ETH_USD_FEED))
+pytestmark = pytest.mark.usefixtures("fresh_oracle")  # the market needs a fresh oracle
 
 
 def _send(w3: Web3, sender: str, txs: tuple[UnsignedTx, ...]) -> None:

@@ -32,15 +32,7 @@ WAD = 10**18
 USDC = 10**6
 
 
-@pytest.fixture
-def driver(w3: Web3, actors: Any) -> MarketDriver:
-    return MarketDriver(w3, actors.operator)
-
-
-@pytest.fixture(autouse=True)
-def fresh_oracle(_isolate: None, driver: MarketDriver) -> None:
-    """A new round at the current price: perp trades need a fresh oracle."""
-    driver.set_feed("ETH", driver.feed_price(A.ETH_USD_FEED))
+pytestmark = pytest.mark.usefixtures("fresh_oracle")  # perp trades need a fresh oracle
 
 
 @pytest.fixture

@@ -9,12 +9,13 @@ import math
 from typing import Any
 
 import pytest
+from chain_support import send
 from web3 import Web3
 from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
 
 from hedgekit.chain import addresses as A
-from hedgekit.chain.artifacts import npm_artifact, project_artifact
+from hedgekit.chain.artifacts import project_artifact
 from hedgekit.chain.deploy import transact
 from hedgekit.chain.driver import MarketDriver
 from hedgekit.chain.options_deploy import DEFAULT_PARAMS
@@ -30,6 +31,8 @@ WAD = 10**18
 DAY = 86_400
 QUOTE_SCALE = 10**12
 
+pytestmark = pytest.mark.usefixtures("fresh_oracle")  # no test starts on a stale oracle
+
 
 @pytest.fixture
 def market(w3: Web3) -> Any:
@@ -38,34 +41,8 @@ def market(w3: Web3) -> Any:
 
 
 @pytest.fixture
-def usdc(w3: Web3) -> Any:
-    return w3.eth.contract(address=A.USDC, abi=project_artifact("Token").abi)
-
-
-@pytest.fixture
-def weth(w3: Web3) -> Any:
-    return w3.eth.contract(address=A.WETH, abi=npm_artifact("WETH9").abi)
-
-
-@pytest.fixture
-def driver(w3: Web3, actors: Any) -> MarketDriver:
-    return MarketDriver(w3, actors.operator)
-
-
-@pytest.fixture
 def venue(w3: Web3) -> OptionsMarketVenue:
     return OptionsMarketVenue(w3)
-
-
-@pytest.fixture(autouse=True)
-def fresh_oracle(_isolate: None, driver: MarketDriver) -> None:
-    """A new round at the current price, so no test starts on a stale oracle."""
-    driver.set_feed("ETH", driver.feed_price(A.ETH_USD_FEED))
-
-
-def send(w3: Web3, call: Any, sender: str) -> Any:
-    return transact(w3, call.build_transaction({"from": sender, "gas": 3_000_000}),
-                    "options test")
 
 
 def send_order(w3: Web3, order: OptionsOrder, sender: str) -> None:

@@ -9,6 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from chain_support import send
 from web3 import Web3
 from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
@@ -18,6 +19,7 @@ from hedgekit.chain.artifacts import project_artifact
 from hedgekit.chain.deploy import transact
 from hedgekit.chain.driver import MarketDriver
 from hedgekit.chain.perp_deploy import DEFAULT_PARAMS
+from hedgekit.chain.rpc import revert, snapshot
 from hedgekit.venues import perp_math as pm
 from hedgekit.venues import perp_trade as pt
 from hedgekit.venues.perp import PerpMarketVenue, decode_revert
@@ -30,6 +32,8 @@ WAD = 10**18
 MAX_UINT = 2**256 - 1
 FAR = 2**64  # a deadline that never expires
 
+pytestmark = pytest.mark.usefixtures("fresh_oracle")  # no test starts on a stale oracle
+
 
 @pytest.fixture
 def market(w3: Web3) -> Any:
@@ -37,28 +41,8 @@ def market(w3: Web3) -> Any:
 
 
 @pytest.fixture
-def usdc(w3: Web3) -> Any:
-    return w3.eth.contract(address=A.USDC, abi=project_artifact("Token").abi)
-
-
-@pytest.fixture
-def driver(w3: Web3, actors: Any) -> MarketDriver:
-    return MarketDriver(w3, actors.operator)
-
-
-@pytest.fixture
 def venue(w3: Web3) -> PerpMarketVenue:
     return PerpMarketVenue(w3)
-
-
-@pytest.fixture(autouse=True)
-def fresh_oracle(_isolate: None, driver: MarketDriver) -> None:
-    """A new round at the current price, so no test starts on a stale oracle."""
-    driver.set_feed("ETH", driver.feed_price(A.ETH_USD_FEED))
-
-
-def send(w3: Web3, call: Any, sender: str) -> Any:
-    return transact(w3, call.build_transaction({"from": sender, "gas": 3_000_000}), "perp test")
 
 
 def deposit(w3: Web3, market: Any, usdc: Any, fund: Any, account: str, amount: int) -> None:
@@ -217,12 +201,12 @@ def test_liquidation__starts_exactly_at_the_adapters_liquidation_price(
     assert liquidation is not None
     answer = liquidation // pos.state.params.price_scale
     safe = answer + 1 if size > 0 else answer - 1
-    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
+    taken = snapshot(w3)
     next_block_at(w3, when)
     driver.set_feed("ETH", Fraction(safe, 10**8))
     assert market.functions.can_liquidate(actors.trader).call() is False
     reverts(market.functions.liquidate(actors.trader), actors.liquidator, "perp: not liquidatable")
-    w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
+    revert(w3, taken)
     next_block_at(w3, when)
     driver.set_feed("ETH", Fraction(answer, 10**8))
     assert market.functions.can_liquidate(actors.trader).call() is True

@@ -12,7 +12,7 @@ reverts it in ``teardown``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, TypeVar
@@ -35,7 +35,8 @@ from hedgekit.chain import addresses as A
 from hedgekit.chain.artifacts import npm_artifact, project_artifact
 from hedgekit.chain.driver import MarketDriver
 from hedgekit.chain.multicall import Call, multicall
-from hedgekit.chain.replica import start_replica
+from hedgekit.chain.replica import Replica
+from hedgekit.chain.rpc import revert, snapshot
 from hedgekit.venues import options_math as om
 from hedgekit.venues.options import OptionsMarketVenue
 from hedgekit.venues.options_math import OptionsRevertError
@@ -65,18 +66,16 @@ class Env:
 
 
 @pytest.fixture(scope="module")
-def env() -> Iterator[Env]:
-    node = start_replica()
-    w3 = node.w3
+def env(replica: Replica) -> Env:
+    """The module's set-up on its replica."""
+    w3 = replica.w3
     accounts = w3.eth.accounts
     market = w3.eth.contract(address=A.OPTIONS_MARKET_ETH_USD,
                              abi=project_artifact("OptionsMarket").abi)
     usdc = w3.eth.contract(address=A.USDC, abi=project_artifact("Token").abi)
     weth = w3.eth.contract(address=A.WETH, abi=npm_artifact("WETH9").abi)
-    yield Env(w3, market, usdc, weth, MarketDriver(w3, node.operator), OptionsMarketVenue(w3),
-              node.operator, tuple(accounts[6:8]), tuple(accounts[8:10]), accounts[5])
-    assert node.process is not None
-    node.process.stop()
+    return Env(w3, market, usdc, weth, MarketDriver(w3, replica.operator), OptionsMarketVenue(w3),
+              replica.operator, tuple(accounts[6:8]), tuple(accounts[8:10]), accounts[5])
 
 
 class OptionsSolvency(RuleBasedStateMachine):
@@ -85,8 +84,7 @@ class OptionsSolvency(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         e = self.env
-        self.snapshot = e.w3.provider.make_request("evm_snapshot", [])  # type: ignore[arg-type]
-        self._reset_clock()
+        self.snapshot = snapshot(e.w3)
         e.driver.set_feed("ETH", e.driver.feed_price(A.ETH_USD_FEED))
         spot = int(e.driver.feed_price(A.ETH_USD_FEED))
         start = int(e.w3.eth.get_block("latest")["timestamp"])
@@ -105,15 +103,7 @@ class OptionsSolvency(RuleBasedStateMachine):
         self.makers = (e.operator, *e.writers, *e.buyers)
 
     def teardown(self) -> None:
-        self.env.w3.provider.make_request("evm_revert", [self.snapshot["result"]])
-        self._reset_clock()
-
-    def _reset_clock(self) -> None:
-        """evm_revert keeps anvil's clock offset (time advanced in the reverted example):
-        continue from the latest block's time instead."""
-        w3 = self.env.w3
-        last = int(w3.eth.get_block("latest")["timestamp"])
-        w3.provider.make_request("evm_setTime", [last + 1])  # type: ignore[arg-type]
+        revert(self.env.w3, self.snapshot)
 
     # -- helpers -------------------------------------------------------------------------
     def _send(self, call: Any, sender: str, value: int = 0) -> None:

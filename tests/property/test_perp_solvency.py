@@ -10,7 +10,7 @@ an EVM snapshot and reverts it in ``teardown``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, TypeVar
@@ -25,7 +25,8 @@ from web3.exceptions import ContractLogicError
 from hedgekit.chain import addresses as A
 from hedgekit.chain.artifacts import project_artifact
 from hedgekit.chain.driver import MarketDriver
-from hedgekit.chain.replica import start_replica
+from hedgekit.chain.replica import Replica
+from hedgekit.chain.rpc import revert, snapshot
 from hedgekit.venues import perp_trade as pt
 from hedgekit.venues.perp import PerpMarketVenue
 from hedgekit.venues.perp_math import PerpRevertError
@@ -55,17 +56,15 @@ class Env:
 
 
 @pytest.fixture(scope="module")
-def env() -> Iterator[Env]:
-    node = start_replica()
-    w3 = node.w3
+def env(replica: Replica) -> Env:
+    """The module's set-up on its replica."""
+    w3 = replica.w3
     accounts = w3.eth.accounts
     market = w3.eth.contract(address=A.PERP_MARKET_ETH_USD,
                              abi=project_artifact("PerpMarket").abi)
     usdc = w3.eth.contract(address=A.USDC, abi=project_artifact("Token").abi)
-    yield Env(w3, market, usdc, MarketDriver(w3, node.operator), PerpMarketVenue(w3),
-              node.operator, tuple(accounts[6:9]), accounts[9], accounts[5])
-    assert node.process is not None
-    node.process.stop()
+    return Env(w3, market, usdc, MarketDriver(w3, replica.operator), PerpMarketVenue(w3),
+              replica.operator, tuple(accounts[6:9]), accounts[9], accounts[5])
 
 
 class PerpSolvency(RuleBasedStateMachine):
@@ -74,7 +73,7 @@ class PerpSolvency(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         e = self.env
-        self.snapshot = e.w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
+        self.snapshot = snapshot(e.w3)
         e.driver.set_feed("ETH", e.driver.feed_price(A.ETH_USD_FEED))
         for trader in e.traders:
             e.usdc.functions.approve(e.market.address, MAX_UINT).transact({"from": trader})
@@ -98,7 +97,7 @@ class PerpSolvency(RuleBasedStateMachine):
             assert e.market.functions.total_margin().call() == 0
             assert self._balance() == e.market.functions.liquidity().call() == self.held
         finally:
-            e.w3.provider.make_request("evm_revert", [self.snapshot])  # type: ignore[arg-type]
+            revert(e.w3, self.snapshot)
 
     # -- helpers -------------------------------------------------------------------------
     def _balance(self, account: str | None = None) -> int:

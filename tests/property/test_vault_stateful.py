@@ -24,7 +24,6 @@ Examples are derandomized (the same sequences every run) and bounded in number a
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -47,7 +46,8 @@ from web3.logs import DISCARD
 from hedgekit.chain import addresses as A
 from hedgekit.chain.artifacts import project_artifact
 from hedgekit.chain.driver import MarketDriver
-from hedgekit.chain.replica import start_replica
+from hedgekit.chain.replica import Replica
+from hedgekit.chain.rpc import revert, snapshot
 from hedgekit.strategy.policy import HedgePolicy
 from hedgekit.strategy.signer import NodeSigner
 from hedgekit.vault.deploy import VaultParams, VaultRoles, deploy_vault
@@ -84,23 +84,21 @@ class Env:
 
 
 @pytest.fixture(scope="module")
-def env() -> Iterator[Env]:
-    node = start_replica()
-    w3 = node.w3
+def env(replica: Replica) -> Env:
+    """The module's set-up on its replica."""
+    w3 = replica.w3
     accounts = w3.eth.accounts
-    driver = MarketDriver(w3, node.operator)
+    driver = MarketDriver(w3, replica.operator)
     driver.set_feed("ETH", driver.feed_price(A.ETH_USD_FEED))
     keeper, guardian = accounts[9], accounts[5]
-    address = deploy_vault(w3, node.operator, VaultRoles(keeper, guardian),
+    address = deploy_vault(w3, replica.operator, VaultRoles(keeper, guardian),
                            VaultParams(max_delta=5 * ETH))
     vault = w3.eth.contract(address=address, abi=project_artifact("HedgedLPVault").abi)
     usdc = w3.eth.contract(address=A.USDC, abi=project_artifact("Token").abi)
     depositors = tuple(accounts[6:9])
     for depositor in depositors:
         usdc.functions.approve(address, MAX_UINT).transact({"from": depositor})
-    yield Env(w3, vault, usdc, driver, node.operator, depositors, keeper)
-    assert node.process is not None
-    node.process.stop()
+    return Env(w3, vault, usdc, driver, replica.operator, depositors, keeper)
 
 
 def _mined(w3: Web3, tx_hash: Any) -> Any:
@@ -127,21 +125,18 @@ class VaultMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         e = self.env
-        self.snapshot = e.w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
+        self.snapshot = snapshot(e.w3)
         self.tmp = tempfile.TemporaryDirectory()
         self.keeper = Keeper(e.w3, e.vault.address, NodeSigner(e.w3, e.keeper),
                              Journal(Path(self.tmp.name) / "journal.sqlite"), HedgePolicy(),
                              execute=True, receipt_timeout=30)
 
     def teardown(self) -> None:
-        w3 = self.env.w3
         try:
             self.keeper.journal.close()
             self.tmp.cleanup()
         finally:
-            w3.provider.make_request("evm_revert", [self.snapshot])  # type: ignore[arg-type]
-            last = int(w3.eth.get_block("latest")["timestamp"])
-            w3.provider.make_request("evm_setTime", [last + 1])  # type: ignore[arg-type]
+            revert(self.env.w3, self.snapshot)
 
     # -- helpers -------------------------------------------------------------------------
     def _book(self, block: int | str = "latest") -> Book:

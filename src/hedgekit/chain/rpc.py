@@ -35,3 +35,18 @@ def rpc(w3: Web3, method: str, *params: Any) -> Any:
     if "error" in reply:
         raise ChainError(f"{method} failed: {reply['error']}")
     return reply.get("result")
+
+
+def snapshot(w3: Web3) -> str:
+    """An EVM snapshot of the dev node's state (``evm_snapshot``); its id for :func:`revert`."""
+    return str(rpc(w3, "evm_snapshot"))
+
+
+def revert(w3: Web3, snapshot_id: str) -> None:
+    """Back to ``snapshot_id`` (used up: take a new snapshot to come back again), with the
+    clock continuing from the restored block: anvil keeps the offset of any time travel done
+    since the snapshot, which would put the next block ahead of the restored chain."""
+    if rpc(w3, "evm_revert", snapshot_id) is not True:
+        raise ChainError(f"evm_revert to snapshot {snapshot_id} failed")
+    latest = w3.eth.get_block("latest")["timestamp"]
+    rpc(w3, "evm_setTime", int(latest) + 1)
