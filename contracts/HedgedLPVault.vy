@@ -705,11 +705,13 @@ def set_deposit_cap(deposit_cap_: uint256):
 @external
 def set_management_fee(management_fee_: uint256):
     """
-    @notice Annual management fee (wad, at most 5 %); the old rate accrues first. Owner only.
+    @notice Annual management fee (wad, at most 5 %); the old rate accrues first and the new
+            one from now. Owner only.
     """
     self._only_owner()
     assert management_fee_ <= MAX_FEE, "vault: fee too high"
     self._accrue_fee()
+    self.last_fee_time = block.timestamp  # (_accrue_fee keeps no clock while the fee is 0)
     self.management_fee = management_fee_
     log ManagementFeeSet(management_fee=management_fee_)
 
@@ -974,6 +976,8 @@ def _pending_fee_shares() -> uint256:
 
 @internal
 def _accrue_fee():
+    if self.management_fee == 0:
+        return  # nothing accrues: no clock to keep (set_management_fee restarts it)
     shares: uint256 = self._pending_fee_shares()
     self.last_fee_time = block.timestamp
     if shares != 0:

@@ -280,8 +280,9 @@ def test_ownership__two_steps__only_the_pending_owner_accepts(env: VaultEnv) -> 
 def test_management_fee__mints_the_recipient_its_yearly_fraction(env: VaultEnv) -> None:
     recipient = env.actors.attacker
     env.send(env.vault.functions.set_role("fee_recipient", recipient), env.actors.operator, "r")
-    env.send(env.vault.functions.set_management_fee(2 * 10**16), env.actors.operator, "fee")
     env.deposit(env.actors.trader, 10_000 * USDC, _funder(env))
+    env.driver.advance(30 * DAY)  # without a fee: nothing accrues for these days
+    env.send(env.vault.functions.set_management_fee(2 * 10**16), env.actors.operator, "fee")
     env.driver.advance(365 * DAY // 2)
     env.driver.set_feed("ETH", env.driver.feed_price(A.ETH_USD_FEED))
     env.deposit(env.actors.lp, USDC, _funder(env))  # accrues the fee
