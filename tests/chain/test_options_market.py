@@ -140,20 +140,26 @@ def test_put_round_trip__in_the_money__pays_intrinsic_value_and_returns_the_rest
     assert (after.open_interest, after.written, after.collateral) == (0, 0, 0)
 
 
-def test_put_round_trip__out_of_the_money__pays_nothing_and_returns_all_collateral(
-        w3: Web3, market: Any, usdc: Any, fund: Any, actors: Any,
-        driver: MarketDriver) -> None:
+@pytest.mark.parametrize(("is_call", "strike", "settlement", "options", "collateral"), [
+    (False, 2800, 3100, 2 * OPT, 5_600 * USDC),  # a put settled above its strike
+    (True, 3500, 3499, 5 * OPT, 5 * OPT),  # a call settled below its strike
+], ids=["put", "call"])
+def test_round_trip__out_of_the_money__pays_nothing_and_returns_all_collateral(
+        w3: Web3, market: Any, usdc: Any, weth: Any, fund: Any, actors: Any,
+        driver: MarketDriver, is_call: bool, strike: int, settlement: int, options: int,
+        collateral: int) -> None:
     writer, buyer = actors.lp, actors.trader
-    w0, b0 = balance(usdc, writer), balance(usdc, buyer)
-    sid, expiry = new_series(w3, market, actors.operator, 2800, is_call=False)
-    write(w3, market, usdc, fund, writer, sid, 2 * OPT, 5_600 * USDC)
-    send(w3, market.functions.transfer(buyer, sid, 2 * OPT), writer)
-    expire_and_settle(w3, market, driver, expiry, 3100, sid, actors.keeper)
-    assert market.functions.exercise(sid, 2 * OPT).call({"from": buyer}) == 0
-    send(w3, market.functions.exercise(sid, 2 * OPT), buyer)
+    token = weth if is_call else usdc
+    w0, b0 = balance(token, writer), balance(token, buyer)
+    sid, expiry = new_series(w3, market, actors.operator, strike, is_call=is_call)
+    write(w3, market, token, fund, writer, sid, options, collateral)
+    send(w3, market.functions.transfer(buyer, sid, options), writer)
+    expire_and_settle(w3, market, driver, expiry, settlement, sid, actors.keeper)
+    assert market.functions.exercise(sid, options).call({"from": buyer}) == 0
+    send(w3, market.functions.exercise(sid, options), buyer)
     send(w3, market.functions.withdraw(sid), writer)
-    assert balance(usdc, buyer) == b0
-    assert balance(usdc, writer) - w0 == 5_600 * USDC
+    assert balance(token, buyer) == b0
+    assert balance(token, writer) - w0 == collateral
     assert series(market, sid).collateral == 0
 
 
@@ -179,21 +185,6 @@ def test_call_round_trip__in_the_money__pays_the_weth_worth_of_intrinsic_value_t
     assert balance(usdc, writer) - u0 == 180 * USDC
     # Holders round down, the writer's debt rounds up: one wei of dust stays, nothing is owed.
     assert series(market, sid).collateral == 1
-
-
-def test_call_round_trip__out_of_the_money__pays_nothing_and_returns_all_collateral(
-        w3: Web3, market: Any, weth: Any, fund: Any, actors: Any,
-        driver: MarketDriver) -> None:
-    writer, buyer = actors.lp, actors.trader
-    w0, b0 = balance(weth, writer), balance(weth, buyer)
-    sid, expiry = new_series(w3, market, actors.operator, 3500, is_call=True)
-    write(w3, market, weth, fund, writer, sid, 5 * OPT, 5 * OPT)
-    send(w3, market.functions.transfer(buyer, sid, 5 * OPT), writer)
-    expire_and_settle(w3, market, driver, expiry, 3499, sid, actors.keeper)
-    send(w3, market.functions.exercise(sid, 5 * OPT), buyer)
-    send(w3, market.functions.withdraw(sid), writer)
-    assert balance(weth, buyer) == b0 and balance(weth, writer) - w0 == 5 * OPT
-    assert series(market, sid).collateral == 0
 
 
 def test_odd_amounts__every_payout_equals_the_twin_and_the_series_keeps_its_dust(
