@@ -14,7 +14,9 @@ reach the transaction are exact ints; mins are the expected amounts less ``min_a
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal
 
 from hedgekit.amm.v3 import (
@@ -159,11 +161,11 @@ def plan_rebalance(state: VaultState, policy: HedgePolicy, config: KeeperConfig,
     upper = nearest_usable_tick(tick + config.width_ticks, tick_spacing)
     sa, sb = get_sqrt_ratio_at_tick(lower), get_sqrt_ratio_at_tick(upper)
     probe_usdc, probe_weth = lp_amounts(10**18, sqrt_price, sa, sb, True)
-    weth_share = _value(probe_weth, answer) / (probe_usdc + _value(probe_weth, answer))
+    weth_share = Fraction(_value(probe_weth, answer), probe_usdc + _value(probe_weth, answer))
     capital = state.total_assets * (BPS - config.reserve_bps) // BPS
-    lp_value = int(capital / (1 + weth_share / config.hedge_leverage))
+    lp_value = math.floor(capital / (1 + weth_share / Fraction(config.hedge_leverage)))
     margin_target = capital - lp_value
-    weth_target = _usd_to_wei(int(lp_value * weth_share), answer)
+    weth_target = _usd_to_wei(math.floor(lp_value * weth_share), answer)
     weth_have = state.idle_weth + state.lp_weth + state.fees_weth  # all collected on re-range
     usdc_have = state.idle_usdc + state.lp_usdc + state.fees_usdc
     gap = weth_target - weth_have
