@@ -57,6 +57,17 @@ def _signer(w3: Web3, account: str | None, sender: str | None) -> Signer:
     return NodeSigner(w3, _address(sender or str(w3.eth.accounts[0]), "--from"))
 
 
+def _exact(amount: str, decimals: int, what: str) -> int:
+    """A non-negative decimal option as an int of ``decimals`` (exact, no float)."""
+    try:
+        value = to_base_units(amount, decimals)
+    except InputError as err:
+        raise InputError(f"{what}: {err}") from err
+    if value < 0:
+        raise InputError(f"{what} must not be negative, got {amount!r}")
+    return value
+
+
 def _usdc(amount: str) -> int:
     value = to_base_units(amount, 6)
     if value <= 0:
@@ -106,20 +117,23 @@ def vault() -> None:
 @click.option("--guardian", required=True, help="The guardian's address (pause, shut down).")
 @click.option("--owner", default=None, help="Propose this owner (two-step) after deploying.")
 @click.option("--deposit-cap", default="10000000", show_default=True, help="USDC.")
-@click.option("--max-delta", type=click.FloatRange(min=0), default=2.0, show_default=True,
+@click.option("--max-delta", default="2", show_default=True,
               help="Largest |delta| after a keeper action, ETH.")
-@click.option("--management-fee", type=click.FloatRange(0, 5), default=0.0, show_default=True,
-              help="Percent a year.")
+@click.option("--management-fee", default="0", show_default=True,
+              help="Percent a year, at most 5.")
 @from_option
 @execute_option
 @network_options
 @json_option
-def deploy(keeper: str, guardian: str, owner: str | None, deposit_cap: str, max_delta: float,
-           management_fee: float, sender: str | None, execute_: bool, rpc_url: str,
+def deploy(keeper: str, guardian: str, owner: str | None, deposit_cap: str, max_delta: str,
+           management_fee: str, sender: str | None, execute_: bool, rpc_url: str,
            network: str | None, as_json: bool) -> None:
     """Deploy a vault on a dev chain (the replica or a fork): dry run unless --execute."""
-    params = VaultParams(deposit_cap=_usdc(deposit_cap), max_delta=int(max_delta * 10**18),
-                         management_fee=int(management_fee * 10**16))
+    fee_wad = _exact(management_fee, 16, "--management-fee")  # percent -> wad
+    if fee_wad > 5 * 10**16:
+        raise InputError(f"--management-fee is at most 5 (% a year), got {management_fee!r}")
+    params = VaultParams(deposit_cap=_usdc(deposit_cap),
+                         max_delta=_exact(max_delta, 18, "--max-delta"), management_fee=fee_wad)
     roles = VaultRoles(_address(keeper, "--keeper"), _address(guardian, "--guardian"),
                        owner=_address(owner, "--owner") if owner else None)
     report: dict[str, Any] = {"params": vars(params), "roles": vars(roles), "sent": False}
@@ -268,7 +282,7 @@ def history(vault_address: str, journal_path: Path | None, limit: int, rpc_url: 
 @click.option("--interval", type=click.FloatRange(min=0), default=60.0, show_default=True,
               help="Seconds between steps.")
 @click.option("--max-steps", type=click.IntRange(min=1), default=None)
-@click.option("--max-gas-gwei", type=click.FloatRange(min=0), default=None,
+@click.option("--max-gas-gwei", default=None,
               help="Do not send while the max fee per gas is above this.")
 @click.option("--width-ticks", type=click.IntRange(min=10), default=None,
               help="Half-width of a new range, ticks.")
@@ -277,7 +291,7 @@ def history(vault_address: str, journal_path: Path | None, limit: int, rpc_url: 
 @execute_option
 @network_options
 def keeper_command(vault_address: str, journal_path: Path | None, policy_file: Path | None,
-                   interval: float, max_steps: int | None, max_gas_gwei: float | None,
+                   interval: float, max_steps: int | None, max_gas_gwei: str | None,
                    width_ticks: int | None, account: str | None, sender: str | None,
                    execute_: bool, rpc_url: str, network: str | None) -> None:
     """Run the keeper of VAULT until SIGINT/SIGTERM: dry run unless --execute."""
@@ -289,7 +303,7 @@ def keeper_command(vault_address: str, journal_path: Path | None, policy_file: P
         keeper = Keeper(w3, address, _signer(w3, account, sender),
                         Journal(journal_path or default_journal(w3, address)), policy, config,
                         execute=execute_, max_fee_per_gas=None if max_gas_gwei is None
-                        else int(max_gas_gwei * 10**9))
+                        else _exact(max_gas_gwei, 9, "--max-gas-gwei"))
         keeper.run(interval, max_steps)
 
 
