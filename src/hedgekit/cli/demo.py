@@ -10,8 +10,10 @@ from hedgekit.chain import replica as replica_lifecycle
 from hedgekit.chain.demo import fund, mint_position
 from hedgekit.cli.hedge import print_report, run_hedge
 from hedgekit.cli.replica import port_option
+from hedgekit.errors import InputError
 from hedgekit.strategy.policy import load_policy
 from hedgekit.strategy.signer import NodeSigner
+from hedgekit.units import to_base_units
 
 #: anvil dev account 7: the demo's liquidity provider (a well-known test key; replica only)
 DEMO_ACCOUNT_INDEX = 7
@@ -19,24 +21,26 @@ DEMO_ACCOUNT_INDEX = 7
 
 @click.command()
 @port_option
-@click.option("--eth", type=click.FloatRange(0.1, 10_000), default=50.0, show_default=True,
-              help="ETH side of the demo LP position.")
+@click.option("--eth", default="50", show_default=True,
+              help="ETH side of the demo LP position (0.1 to 10,000).")
 @click.option("--width", type=click.IntRange(60, 20_000), default=1_500, show_default=True,
               help="Half-width of the range in ticks (1,500 ticks is about ±16%).")
 @click.option("--venue", type=click.Choice(["perp", "aave", "auto"]), default="auto",
               show_default=True)
-def demo(port: int, eth: float, width: int, venue: str) -> None:
+def demo(port: int, eth: str, width: int, venue: str) -> None:
     """Replica up, mint a demo LP position, hedge it (sent), show before and after."""
+    weth = to_base_units(eth, 18)
+    if not 10**17 <= weth <= 10_000 * 10**18:
+        raise InputError(f"--eth must be between 0.1 and 10,000, got {eth!r}")
     console = Console()
     with console.status("starting the replica") as status:
         node = replica_lifecycle.up(port, progress=status.update)
         w3 = node.w3
         owner = w3.eth.accounts[DEMO_ACCOUNT_INDEX]
         status.update("minting the demo LP position")
-        weth = int(eth * 10**18)
-        usdc = int(eth * 4_000 * 10**6)  # enough of both sides: the manager takes what it needs
+        usdc = weth * 4_000 // 10**12  # enough of both sides: the manager takes what it needs
         token_id = mint_position(w3, owner, width, usdc, weth)
-        fund(w3, owner, usdc=int(eth * 3_000 * 10**6))  # margin / collateral for the hedge
+        fund(w3, owner, usdc=weth * 3_000 // 10**12)  # margin / collateral for the hedge
     console.print(f"replica at {node.url}; demo LP {owner} minted position #{token_id}")
     console.rule("before: dry run")
     policy = load_policy(venue=venue)
