@@ -826,6 +826,7 @@ def _spend_allowance(owner: address, spender: address, amount: uint256):
 
 @internal
 def _mint_shares(receiver: address, shares: uint256):
+    assert receiver != empty(address), "vault: zero address"
     self.totalSupply += shares
     self.balanceOf[receiver] += shares
     log Transfer(sender=empty(address), receiver=receiver, value=shares)

@@ -255,6 +255,19 @@ def test_withdraw__max_withdraw_of_the_only_holder__closes_the_hedge_it_would_le
     assert tuple(perp.functions.positions(env.address).call()[:2]) == (0, 0)  # closed, no margin
 
 
+def test_deposit_and_redeem__to_the_zero_address__revert(env: VaultEnv) -> None:
+    holder, zero = env.actors.trader, "0x" + "00" * 20
+    env.deposit(holder, 1_000 * USDC, _funder(env))
+    env.send(env.usdc.functions.mint(holder, USDC), env.actors.operator, "minting")
+    assert "vault: zero address" in revert_reason(
+        env.w3, env.vault.functions.deposit(USDC, zero), holder)
+    assert "vault: zero address" in revert_reason(
+        env.w3, env.vault.functions.mint(10**12, zero), holder)
+    shares = env.vault.functions.balanceOf(holder).call()
+    assert "zero address" in revert_reason(
+        env.w3, env.vault.functions.redeem(shares, zero, holder), holder)
+
+
 def test_deposit__above_the_cap__reverts(env: VaultEnv) -> None:
     env.send(env.vault.functions.set_deposit_cap(1_000 * USDC), env.actors.operator, "cap")
     trader = env.actors.trader
