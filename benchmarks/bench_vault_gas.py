@@ -6,7 +6,10 @@ a real transaction on a private replica, all measured in this one run:
   (idle USDC -> LP + perp short), a re-range after a 12 % ETH move, a tend (hedge only) after
   a 3 % move an hour later;
 - exits: a partial redeem, a withdraw, the full redeem of the last holder;
-- the guardian's shut_down, on the state before the exits (an EVM snapshot, reverted after).
+- the guardian's shut_down, on the state before the exits (an EVM snapshot, reverted after);
+- side by side, the same hedged LP built by hand from an EOA: a position manager mint of a
+  ±500-tick range, a perp margin deposit and a perp short (three transactions), against
+  entering through the vault (one deposit, the keeper's rebalance shared by all holders).
 
 Run: ``.venv/bin/python benchmarks/bench_vault_gas.py`` (or ``make bench``). Minting USDC,
 approvals, market moves and the other holders' exits are setup and are not measured. Each
@@ -25,6 +28,7 @@ from web3 import Web3
 
 from hedgekit.chain import addresses as A
 from hedgekit.chain.artifacts import project_artifact
+from hedgekit.chain.demo import position_mint
 from hedgekit.chain.deploy import transact
 from hedgekit.chain.driver import MarketDriver
 from hedgekit.chain.replica import start_replica
@@ -137,6 +141,24 @@ def entries_and_keeper(b: Bench, alice: str, bob: str, carol: str) -> None:
     b.keeper_step("keeper: tend (+3 %, 1 h later)", "tend")
 
 
+def by_hand(b: Bench, dave: str) -> list[int]:
+    """The hedged LP an EOA builds itself (1,000 USDC + 0.3 WETH offered to the range, 500
+    USDC of margin, a 0.1 ETH short): the gas of its three transactions."""
+    mint = position_mint(b.w3, dave, NARROW.width_ticks, 1_000 * USDC, 3 * ETH // 10)
+    perp = b.w3.eth.contract(address=A.PERP_MARKET_ETH_USD,  # type: ignore[call-overload]
+                             abi=project_artifact("PerpMarket").abi)
+    b.send(b.usdc.functions.mint(dave, 500 * USDC), b.operator, "minting USDC")
+    b.send(b.usdc.functions.approve(perp.address, MAX_UINT), dave, "approving the perp")
+    first = len(b.rows)
+    b.measure("by hand: mint the LP position (NPM)", mint, dave)
+    b.measure("by hand: perp deposit_margin", perp.functions.deposit_margin(500 * USDC), dave)
+    floor = int(perp.functions.oracle_price().call()) * 99 // 100
+    deadline = int(b.w3.eth.get_block("latest")["timestamp"]) + HOUR
+    b.measure("by hand: perp short 0.1 ETH", perp.functions.modify_position(
+        -ETH // 10, floor, deadline), dave)
+    return [gas for _, gas, _ in b.rows[first:]]
+
+
 def shut_down(b: Bench) -> None:
     """The guardian's shut_down on the hedged vault, undone afterwards (EVM snapshot)."""
     taken = snapshot(b.w3)
@@ -159,26 +181,30 @@ def exits(b: Bench, alice: str, bob: str, carol: str) -> None:
         raise RuntimeError("shares remain after the last holder's redeem")
 
 
-def report(rows: list[tuple[str, int, str]]) -> None:
+def report(rows: list[tuple[str, int, str]], manual: list[int]) -> None:
     width = max(len(what) for what, _, _ in rows)
     print(f"{'action':<{width}}  {'gas used':>9}  keeper's reason")
     for what, gas, note in rows:
         print(f"{what:<{width}}  {gas:>9,}  {note}")
     keeper = [gas for what, gas, _ in rows if what.startswith("keeper")]
     heaviest = max(rows, key=lambda row: row[1])
-    print(f"{len(rows)} vault actions, one run: keeper actions {min(keeper):,}-{max(keeper):,} "
+    print(f"{len(rows)} actions, one run: keeper actions {min(keeper):,}-{max(keeper):,} "
           f"gas, heaviest {heaviest[0]!r} ({heaviest[1]:,} gas)")
+    deposit = next(gas for what, gas, _ in rows if what.startswith("deposit, later"))
+    print(f"entering a hedged LP: vault deposit {deposit:,} gas vs by hand "
+          f"{sum(manual):,} gas in {len(manual)} transactions = {deposit / sum(manual):.2f}x")
 
 
 def main() -> None:
     replica = start_replica()
     try:
         w3 = replica.w3
-        alice, bob, carol = list(w3.eth.accounts)[6:9]
+        alice, bob, carol, dave = list(w3.eth.accounts)[6:10]
         with tempfile.TemporaryDirectory() as tmp:
             b = setup(w3, replica.operator, Path(tmp) / "journal.sqlite")
             try:
                 entries_and_keeper(b, alice, bob, carol)
+                manual = by_hand(b, dave)
                 shut_down(b)
                 exits(b, alice, bob, carol)
             finally:
@@ -186,7 +212,7 @@ def main() -> None:
     finally:
         assert replica.process is not None
         replica.process.stop()
-    report(b.rows)
+    report(b.rows, manual)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@ the real NonfungiblePositionManager (the replica's operator mints the USDC)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from web3 import Web3
 from web3.logs import DISCARD
 
@@ -27,17 +29,20 @@ def fund(w3: Web3, account: str, usdc: int = 0, weth: int = 0) -> None:
             {"from": account, "value": weth}), "wrapping ETH")
 
 
-def mint_position(w3: Web3, owner: str, width_ticks: int, usdc: int, weth: int,
-                  pool: str = A.WETH_USDC_V3_005) -> int:
-    """Fund ``owner`` and mint a position of about ±``width_ticks`` around the pool's tick;
-    returns the NFT id."""
+def _manager(w3: Web3) -> Any:
+    return w3.eth.contract(address=A.NONFUNGIBLE_POSITION_MANAGER,  # type: ignore[call-overload]
+                           abi=npm_artifact("NonfungiblePositionManager").abi)
+
+
+def position_mint(w3: Web3, owner: str, width_ticks: int, usdc: int, weth: int,
+                  pool: str = A.WETH_USDC_V3_005) -> Any:
+    """Fund ``owner``, approve the position manager, and return the (unsent) manager ``mint``
+    call of a position of about ±``width_ticks`` around the pool's tick."""
     (state,) = read_pool_states(w3, [pool], with_ticks=False)
     spacing = state.tick_spacing
     lower = nearest_usable_tick(state.tick - width_ticks, spacing)
     upper = nearest_usable_tick(state.tick + width_ticks, spacing)
     fund(w3, owner, usdc=usdc, weth=weth)
-    npm = w3.eth.contract(address=A.NONFUNGIBLE_POSITION_MANAGER,  # type: ignore[call-overload]
-                          abi=npm_artifact("NonfungiblePositionManager").abi)
     for token in (A.USDC, A.WETH):
         erc20 = w3.eth.contract(address=token, abi=project_artifact("Token").abi)  # type: ignore[call-overload]
         transact(w3, erc20.functions.approve(A.NONFUNGIBLE_POSITION_MANAGER, 2**256 - 1)
@@ -45,7 +50,15 @@ def mint_position(w3: Web3, owner: str, width_ticks: int, usdc: int, weth: int,
     deadline = int(w3.eth.get_block("latest")["timestamp"]) + 600
     params = (state.token0, state.token1, state.fee, lower, upper, usdc, weth, 0, 0, owner,
               deadline)
-    receipt = transact(w3, npm.functions.mint(params).build_transaction(
-        {"from": owner, "gas": 2_000_000}), "minting the LP position")
-    (event,) = npm.events.IncreaseLiquidity().process_receipt(receipt, errors=DISCARD)
+    return _manager(w3).functions.mint(params)
+
+
+def mint_position(w3: Web3, owner: str, width_ticks: int, usdc: int, weth: int,
+                  pool: str = A.WETH_USDC_V3_005) -> int:
+    """Fund ``owner`` and mint a position of about ±``width_ticks`` around the pool's tick;
+    returns the NFT id."""
+    call = position_mint(w3, owner, width_ticks, usdc, weth, pool)
+    receipt = transact(w3, call.build_transaction({"from": owner, "gas": 2_000_000}),
+                       "minting the LP position")
+    (event,) = _manager(w3).events.IncreaseLiquidity().process_receipt(receipt, errors=DISCARD)
     return int(event["args"]["tokenId"])
