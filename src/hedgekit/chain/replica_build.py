@@ -13,7 +13,6 @@ from hedgekit.chain import addresses as A
 from hedgekit.chain.aave_deploy import deploy_aave_v3
 from hedgekit.chain.artifacts import npm_artifact, project_artifact
 from hedgekit.chain.deploy import transact
-from hedgekit.chain.options_deploy import deploy_options_market
 from hedgekit.chain.perp_deploy import deploy_perp_market
 from hedgekit.chain.protocols import (
     deploy_feeds,
@@ -101,4 +100,8 @@ def build_replica(
     progress("PerpMarket ETH-USD: deploying, configuring, funding")
     deploy_perp_market(w3, operator)
     progress("OptionsMarket ETH-USD: deploying, listing series, quoting")
+    # imported here: its quotes need the option models (scipy), which a warm start and every
+    # command that only starts or reads the replica would otherwise load for nothing
+    from hedgekit.chain.options_deploy import deploy_options_market
+
     deploy_options_market(w3, operator)

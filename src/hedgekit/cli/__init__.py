@@ -1,5 +1,8 @@
 """The ``hedgekit`` command line: a click group; each area adds its commands in its own module.
 
+The group imports a command's module only when that command runs (or ``--help`` lists them
+all): ``hedgekit vault status`` does not pay for scipy, matplotlib and the audit's models.
+
 Errors: a :class:`~hedgekit.errors.HedgekitError` or a usage error prints one line
 ``error: <message>`` on stderr and exits 2; anything else is a bug and keeps its traceback.
 """
@@ -7,36 +10,47 @@ Errors: a :class:`~hedgekit.errors.HedgekitError` or a usage error prints one li
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 
 import click
 
 from hedgekit import __version__
-from hedgekit.cli.audit import audit
-from hedgekit.cli.demo import demo
-from hedgekit.cli.hedge import hedge
-from hedgekit.cli.pools import pools, positions, range_preview
-from hedgekit.cli.replica import replica
-from hedgekit.cli.vault import vault
-from hedgekit.cli.venues import venues
 from hedgekit.errors import HedgekitError
 
+#: command name -> (module, attribute) of its click command, in the order of ``--help``.
+COMMANDS = {
+    "replica": ("hedgekit.cli.replica", "replica"),
+    "pools": ("hedgekit.cli.pools", "pools"),
+    "positions": ("hedgekit.cli.pools", "positions"),
+    "range-preview": ("hedgekit.cli.pools", "range_preview"),
+    "hedge": ("hedgekit.cli.hedge", "hedge"),
+    "demo": ("hedgekit.cli.demo", "demo"),
+    "venues": ("hedgekit.cli.venues", "venues"),
+    "audit": ("hedgekit.cli.audit", "audit"),
+    "vault": ("hedgekit.cli.vault", "vault"),
+}
 
-@click.group()
+
+class _LazyGroup(click.Group):
+    """A group whose commands are imported on first use (``COMMANDS``)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=_LazyGroup)
 @click.version_option(__version__, prog_name="hedgekit")
 def cli() -> None:
     """hedgekit: measure and hedge the price exposure of AMM liquidity positions."""
-
-
-cli.add_command(replica)
-cli.add_command(pools)
-cli.add_command(positions)
-cli.add_command(range_preview)
-cli.add_command(hedge)
-cli.add_command(demo)
-cli.add_command(venues)
-cli.add_command(audit)
-cli.add_command(vault)
 
 
 def ape_script(command: click.Command) -> click.Command:
