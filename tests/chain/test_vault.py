@@ -37,15 +37,9 @@ NARROW = KeeperConfig(width_ticks=500)  # ±5 %: a 12 % move needs a re-range
 def _rebalanced(env: VaultEnv, tmp_path: Path, config: KeeperConfig | None = None) -> None:
     for actor, amount in ((env.actors.trader, 20_000), (env.actors.lp, 30_000),
                           (env.actors.liquidator, 50_000)):
-        env.deposit(actor, amount * USDC, _funder(env))
+        env.deposit(actor, amount * USDC)
     result = env.keeper(tmp_path / "journal.sqlite", config=config, execute=True).step()
     assert result.outcome == "mined", result.detail
-
-
-def _funder(env: VaultEnv) -> Any:
-    def fund(token: str, account: str, amount: int) -> None:
-        env.send(env.usdc.functions.mint(account, amount), env.actors.operator, "minting")
-    return fund
 
 
 def test_keeper_along_real_price_path__delta_in_band_every_step_and_exits_conserve_assets(
@@ -53,7 +47,7 @@ def test_keeper_along_real_price_path__delta_in_band_every_step_and_exits_conser
     depositors = {env.actors.trader: 20_000 * USDC, env.actors.lp: 30_000 * USDC,
                   env.actors.liquidator: 50_000 * USDC}
     for actor, amount in depositors.items():
-        env.deposit(actor, amount, _funder(env))
+        env.deposit(actor, amount)
     journal_path = tmp_path / "journal.sqlite"
     keeper = env.keeper(journal_path, execute=True)
     path = _price_path(float(env.driver.feed_price(A.ETH_USD_FEED)))
@@ -155,7 +149,7 @@ def test_sandwich__pool_pushed_beyond_deviation__rebalance_reverts(env: VaultEnv
                                                                    tmp_path: Path) -> None:
     plan = _pending_rebalance(env, tmp_path)
     attacker = env.actors.attacker
-    env.send(env.usdc.functions.mint(attacker, 5_000_000 * USDC), env.actors.operator, "mint")
+    env.mint_usdc(attacker, 5_000_000 * USDC)
     _swap(env, attacker, A.USDC, 5_000_000 * USDC)  # front-run: WETH up in the pool
     tx = {"from": env.actors.keeper, "to": env.address, "data": "0x" + plan.calldata().hex()}
     with pytest.raises(Exception, match="vault: pool deviation"):
@@ -167,7 +161,7 @@ def test_sandwich__within_deviation__leaves_attacker_at_a_loss(env: VaultEnv,
     plan = _pending_rebalance(env, tmp_path)
     attacker = env.actors.attacker
     stake = 200_000 * USDC
-    env.send(env.usdc.functions.mint(attacker, stake), env.actors.operator, "mint")
+    env.mint_usdc(attacker, stake)
     bought = _swap(env, attacker, A.USDC, stake)  # front-run, within the 1 % deviation limit
     state = read_vault_state(env.w3, env.address)
     assert state.pool_sqrt_price_x96 != state.oracle_sqrt_price_x96
@@ -181,13 +175,12 @@ def test_sandwich__within_deviation__leaves_attacker_at_a_loss(env: VaultEnv,
 
 def test_inflation_attack__donation_does_not_steal_the_victims_deposit(env: VaultEnv) -> None:
     attacker, victim = env.actors.attacker, env.actors.trader
-    fund = _funder(env)
-    env.deposit(attacker, 1, fund)
+    env.deposit(attacker, 1)
     donation = 100_000 * USDC
-    fund(A.USDC, attacker, donation)
+    env.mint_usdc(attacker, donation)
     env.send(env.usdc.functions.transfer(env.address, donation), attacker, "donating")
     deposit = 10_000 * USDC
-    shares = env.deposit(victim, deposit, fund)
+    shares = env.deposit(victim, deposit)
     assert shares > 0
     total = env.vault.functions.totalAssets().call()
     supply = env.vault.functions.totalSupply().call()
@@ -240,7 +233,7 @@ def test_shutdown__unwinds_to_usdc_and_returns_assets_pro_rata(env: VaultEnv,
 def test_withdraw__max_withdraw_of_the_only_holder__closes_the_hedge_it_would_leave_as_dust(
         env: VaultEnv, tmp_path: Path) -> None:
     holder = env.actors.trader
-    env.deposit(holder, 40_000 * USDC, _funder(env))
+    env.deposit(holder, 40_000 * USDC)
     assert env.keeper(tmp_path / "j.sqlite", execute=True).step().outcome == "mined"
     perp = env.w3.eth.contract(address=read_vault_state(env.w3, env.address).perp,
                                abi=project_artifact("PerpMarket").abi)
@@ -257,8 +250,8 @@ def test_withdraw__max_withdraw_of_the_only_holder__closes_the_hedge_it_would_le
 
 def test_deposit_and_redeem__to_the_zero_address__revert(env: VaultEnv) -> None:
     holder, zero = env.actors.trader, "0x" + "00" * 20
-    env.deposit(holder, 1_000 * USDC, _funder(env))
-    env.send(env.usdc.functions.mint(holder, USDC), env.actors.operator, "minting")
+    env.deposit(holder, 1_000 * USDC)
+    env.mint_usdc(holder, USDC)
     assert "vault: zero address" in revert_reason(
         env.w3, env.vault.functions.deposit(USDC, zero), holder)
     assert "vault: zero address" in revert_reason(
@@ -271,9 +264,9 @@ def test_deposit_and_redeem__to_the_zero_address__revert(env: VaultEnv) -> None:
 def test_deposit__above_the_cap__reverts(env: VaultEnv) -> None:
     env.send(env.vault.functions.set_deposit_cap(1_000 * USDC), env.actors.operator, "cap")
     trader = env.actors.trader
-    env.deposit(trader, 600 * USDC, _funder(env))
+    env.deposit(trader, 600 * USDC)
     assert env.vault.functions.maxDeposit(trader).call() == 400 * USDC
-    _funder(env)(A.USDC, trader, 600 * USDC)
+    env.mint_usdc(trader, 600 * USDC)
     assert "vault: deposit cap" in revert_reason(
         env.w3, env.vault.functions.deposit(600 * USDC, trader), trader)
 
@@ -293,12 +286,12 @@ def test_ownership__two_steps__only_the_pending_owner_accepts(env: VaultEnv) -> 
 def test_management_fee__mints_the_recipient_its_yearly_fraction(env: VaultEnv) -> None:
     recipient = env.actors.attacker
     env.send(env.vault.functions.set_role("fee_recipient", recipient), env.actors.operator, "r")
-    env.deposit(env.actors.trader, 10_000 * USDC, _funder(env))
+    env.deposit(env.actors.trader, 10_000 * USDC)
     env.driver.advance(30 * DAY)  # without a fee: nothing accrues for these days
     env.send(env.vault.functions.set_management_fee(2 * 10**16), env.actors.operator, "fee")
     env.driver.advance(365 * DAY // 2)
     env.driver.set_feed("ETH", env.driver.feed_price(A.ETH_USD_FEED))
-    env.deposit(env.actors.lp, USDC, _funder(env))  # accrues the fee
+    env.deposit(env.actors.lp, USDC)  # accrues the fee
     supply = env.vault.functions.totalSupply().call()
     owned = env.vault.functions.balanceOf(recipient).call() / supply
     assert owned == pytest.approx(0.01, rel=1e-3)  # 2 %/yr for half a year

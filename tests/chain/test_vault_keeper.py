@@ -30,9 +30,7 @@ __all__ = ["env"]
 
 def _funded(env: VaultEnv) -> None:
     for actor in (env.actors.trader, env.actors.lp):
-        env.send(env.usdc.functions.mint(actor, 50_000 * USDC), env.actors.operator, "mint")
-        env.send(env.usdc.functions.approve(env.address, 2**256 - 1), actor, "approve")
-        env.send(env.vault.functions.deposit(50_000 * USDC, actor), actor, "deposit")
+        env.deposit(actor, 50_000 * USDC)
 
 
 def _nonce(env: VaultEnv) -> int:
@@ -194,7 +192,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_cli__deposit_keeper_status_history__report_the_same_vault(
         env: VaultEnv, replica: Replica, tmp_path: Path) -> None:
     trader = env.actors.trader
-    env.send(env.usdc.functions.mint(trader, 1_000 * USDC), env.actors.operator, "mint")
+    env.mint_usdc(trader, 1_000 * USDC)
     url = ("--rpc-url", replica.url)
     dry = _cli("deposit", env.address, "1000", "--from", trader, "--json", *url)
     assert dry.returncode == 0, dry.stderr

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from web3 import Web3
 
-from hedgekit.chain import addresses as A
-from hedgekit.chain.artifacts import npm_artifact, project_artifact
+from hedgekit.chain.artifacts import project_artifact
 from hedgekit.chain.deploy import transact
 from hedgekit.chain.driver import MarketDriver
 from hedgekit.strategy.policy import HedgePolicy
@@ -41,8 +40,13 @@ class VaultEnv:
     def send(self, call: Any, sender: str, what: str = "vault call") -> Any:
         return transact(self.w3, call.build_transaction({"from": sender}), what)
 
-    def deposit(self, account: str, amount: int, fund: Any) -> int:
-        fund(A.USDC, account, amount)
+    def mint_usdc(self, account: str, amount: int) -> None:
+        """``amount`` USDC base units to ``account`` (minted by the operator)."""
+        self.send(self.usdc.functions.mint(account, amount), self.actors.operator, "minting")
+
+    def deposit(self, account: str, amount: int) -> int:
+        """Mint ``account`` the USDC, approve the vault, deposit; its shares after."""
+        self.mint_usdc(account, amount)
         self.send(self.usdc.functions.approve(self.address, MAX_UINT), account, "approving")
         self.send(self.vault.functions.deposit(amount, account), account, "depositing")
         return int(self.vault.functions.balanceOf(account).call())
@@ -54,14 +58,11 @@ class VaultEnv:
 
 
 @pytest.fixture
-def env(w3: Web3, actors: Any) -> VaultEnv:
-    driver = MarketDriver(w3, actors.operator)
-    driver.set_feed("ETH", driver.feed_price(A.ETH_USD_FEED))  # a fresh oracle round
+def env(w3: Web3, actors: Any, fresh_oracle: None, driver: MarketDriver, usdc: Any,
+        weth: Any) -> VaultEnv:
     address = deploy_vault(w3, actors.operator, VaultRoles(actors.keeper, actors.liquidator),
                            VaultParams(max_delta=5 * ETH))
     vault = w3.eth.contract(address=address, abi=project_artifact("HedgedLPVault").abi)
-    usdc = w3.eth.contract(address=A.USDC, abi=project_artifact("Token").abi)
-    weth = w3.eth.contract(address=A.WETH, abi=npm_artifact("WETH9").abi)
     return VaultEnv(w3, vault, usdc, weth, driver, actors)
 
 
